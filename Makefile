@@ -1,0 +1,65 @@
+# Coursewave — one entry point for humans and CI. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.setup-done
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help setup run test test-unit test-integration test-infra test-e2e lint format openapi \
+        synth deploy bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
+
+setup: $(STAMP) ## Install everything: Python venv + packages, FFmpeg, Node packages (CDK CLI)
+
+$(STAMP): pyproject.toml package.json scripts/setup.sh
+	@PYTHON=$(PYTHON) bash scripts/setup.sh
+	@touch $(STAMP)
+
+run: setup ## Run the whole platform locally at http://127.0.0.1:$${COURSEWAVE_PORT:-3000}
+	$(PY) -m local
+
+test: setup ## Run every test suite (unit, integration, infra, e2e) and the lint
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m pytest -n 2 --dist loadgroup tests
+
+test-unit: setup ## Unit tests only (no sockets)
+	$(PY) -m pytest tests/unit
+
+test-integration: setup ## Handlers against moto in-process
+	$(PY) -m pytest tests/integration
+
+test-infra: setup ## CDK template assertions and cdk-nag
+	$(PY) -m pytest tests/infra
+
+test-e2e: setup ## The local runner over HTTP
+	$(PY) -m pytest tests/e2e
+
+lint: setup ## ruff check + format check
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: setup ## Apply ruff fixes and formatting
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+openapi: setup ## Regenerate docs/openapi.json from the route declarations
+	$(PY) -m tools.openapi
+
+synth: setup ## Synthesize the CDK app (bundles Lambda assets locally, no Docker) with cdk-nag
+	PATH="$(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$$PATH" cdk synth --quiet
+
+deploy: setup ## Deploy to the AWS account in your environment (needs credentials)
+	PATH="$(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$$PATH" cdk deploy --all
+
+bench: setup ## Run the benchmarks and print their tables
+	$(PY) -m benchmarks
+
+clean: ## Remove generated files (keeps the venv)
+	rm -rf cdk.out .pytest_cache .ruff_cache

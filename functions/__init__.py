@@ -1,0 +1,1 @@
+"""Lambda functions: one package per domain (routes, logic, data access)."""

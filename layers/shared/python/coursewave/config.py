@@ -1,0 +1,58 @@
+"""Validated configuration, read once from the environment, lazily.
+
+Every resource name comes from the environment the CDK app (or the local runner) sets, using the
+variable names declared in ``coursewave.resources``. Nothing has a silent default: a function that
+needs a setting it was not given fails with ``ConfigurationError`` naming the variable.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from coursewave import __version__
+from coursewave.errors import ConfigurationError
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    region: str = Field(alias="AWS_REGION")
+    stage: str = Field(default="local", alias="COURSEWAVE_STAGE")
+    version: str = Field(default=__version__, alias="COURSEWAVE_VERSION")
+    table_name: str | None = Field(default=None, alias="TABLE_NAME")
+    event_bus_name: str | None = Field(default=None, alias="EVENT_BUS_NAME")
+    user_pool_id: str | None = Field(default=None, alias="USER_POOL_ID")
+    user_pool_client_id: str | None = Field(default=None, alias="USER_POOL_CLIENT_ID")
+    uploads_bucket: str | None = Field(default=None, alias="UPLOADS_BUCKET")
+    media_bucket: str | None = Field(default=None, alias="MEDIA_BUCKET")
+    certificates_bucket: str | None = Field(default=None, alias="CERTIFICATES_BUCKET")
+    transcode_queue_url: str | None = Field(default=None, alias="TRANSCODE_QUEUE_URL")
+    mail_from: str | None = Field(default=None, alias="MAIL_FROM")
+    public_base_url: str | None = Field(default=None, alias="PUBLIC_BASE_URL")
+
+    def require(self, field: str) -> str:
+        """The value of an optional setting this caller cannot work without."""
+        value = getattr(self, field)
+        if not value:
+            alias = type(self).model_fields[field].alias
+            raise ConfigurationError(f"missing setting {alias}")
+        return value
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    env = {key: value for key, value in os.environ.items() if value != ""}
+    if "AWS_REGION" not in env and "AWS_DEFAULT_REGION" in env:
+        env["AWS_REGION"] = env["AWS_DEFAULT_REGION"]
+    try:
+        return Settings.model_validate(env)
+    except ValueError as exc:
+        raise ConfigurationError(str(exc)) from exc
+
+
+def reset_settings() -> None:
+    """Forget the cached settings (tests and the local runner change the environment)."""
+    settings.cache_clear()

@@ -1,0 +1,100 @@
+"""The single DynamoDB table: one PynamoDB base model, generic keys, computed key attributes.
+
+Every entity subclasses ``Item`` with a discriminator and implements ``keys()``; the key attributes
+(``PK``, ``SK``, ``GSIn*``) are derived from the entity's fields on every write, so they cannot
+drift. The table name is read lazily from configuration, never at import time.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from pynamodb.attributes import DiscriminatorAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from coursewave.config import settings
+
+SEP = "#"
+
+
+def key(*parts: object) -> str:
+    """``key("COURSE", "c1") == "COURSE#c1"``."""
+    return SEP.join(str(part) for part in parts)
+
+
+class _TableName:
+    """Resolves ``Meta.table_name`` from configuration when PynamoDB first needs it."""
+
+    def __get__(self, instance: object, owner: type) -> str:
+        return settings().require("table_name")
+
+
+class _GSI1(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "GSI1"
+        projection = AllProjection()
+
+    GSI1PK = UnicodeAttribute(hash_key=True)
+    GSI1SK = UnicodeAttribute(range_key=True)
+
+
+class _GSI2(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "GSI2"
+        projection = AllProjection()
+
+    GSI2PK = UnicodeAttribute(hash_key=True)
+    GSI2SK = UnicodeAttribute(range_key=True)
+
+
+class _GSI3(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "GSI3"
+        projection = AllProjection()
+
+    GSI3PK = UnicodeAttribute(hash_key=True)
+    GSI3SK = UnicodeAttribute(range_key=True)
+
+
+class _GSI4(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "GSI4"
+        projection = AllProjection()
+
+    GSI4PK = UnicodeAttribute(hash_key=True)
+    GSI4SK = UnicodeAttribute(range_key=True)
+
+
+class Item(Model):
+    """Base of every entity stored in the table."""
+
+    class Meta:
+        table_name = _TableName()
+
+    PK = UnicodeAttribute(hash_key=True)
+    SK = UnicodeAttribute(range_key=True)
+    GSI1PK = UnicodeAttribute(null=True)
+    GSI1SK = UnicodeAttribute(null=True)
+    GSI2PK = UnicodeAttribute(null=True)
+    GSI2SK = UnicodeAttribute(null=True)
+    GSI3PK = UnicodeAttribute(null=True)
+    GSI3SK = UnicodeAttribute(null=True)
+    GSI4PK = UnicodeAttribute(null=True)
+    GSI4SK = UnicodeAttribute(null=True)
+    entity = DiscriminatorAttribute(attr_name="entity")
+    expires_at = TTLAttribute(null=True)
+
+    gsi1: ClassVar[_GSI1] = _GSI1()
+    gsi2: ClassVar[_GSI2] = _GSI2()
+    gsi3: ClassVar[_GSI3] = _GSI3()
+    gsi4: ClassVar[_GSI4] = _GSI4()
+
+    def keys(self) -> dict[str, str | None]:
+        """The entity's key attributes, computed from its fields: ``{"PK": …, "SK": …, …}``."""
+        raise NotImplementedError
+
+    def serialize(self, null_check: bool = True) -> dict[str, dict[str, Any]]:
+        for name, value in self.keys().items():
+            setattr(self, name, value)
+        return super().serialize(null_check=null_check)

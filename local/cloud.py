@@ -1,0 +1,288 @@
+"""A moto server, and the platform's resources created in it from the shared declarations."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+import requests
+from moto.server import ThreadedMotoServer
+
+from coursewave import resources
+from coursewave.config import reset_settings
+from functions import registry
+
+REGION = "us-east-1"
+ACCOUNT_ID = "123456789012"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+MAIL_DOMAIN = "demo.coursewave.dev"
+
+
+@dataclass
+class Provisioned:
+    """Names and addresses of what was created: the environment the functions run with."""
+
+    endpoint: str | None
+    env: dict[str, str] = field(default_factory=dict)
+    consumer_queues: dict[str, str] = field(default_factory=dict)  # consumer name → queue URL
+    dead_letter_queues: dict[str, str] = field(default_factory=dict)
+    state_machine_queues: dict[str, str] = field(default_factory=dict)  # sm name → bridge queue
+    state_machines: dict[str, str] = field(default_factory=dict)  # name → ARN
+    table_stream_arn: str = ""
+
+    @property
+    def user_pool_id(self) -> str:
+        return self.env[resources.USER_POOL.pool_env]
+
+    @property
+    def client_id(self) -> str:
+        return self.env[resources.USER_POOL.client_env]
+
+    @property
+    def issuer(self) -> str:
+        return f"https://cognito-idp.{REGION}.amazonaws.com/{self.user_pool_id}"
+
+    @property
+    def jwks_url(self) -> str:
+        base = self.endpoint or f"https://cognito-idp.{REGION}.amazonaws.com"
+        return f"{base}/{self.user_pool_id}/.well-known/jwks.json"
+
+
+def base_environment(endpoint: str | None) -> dict[str, str]:
+    """Fake credentials and the endpoint: all it takes to point boto3 and PynamoDB at moto.
+
+    ``endpoint`` is None for moto in-process (``mock_aws``), which needs no endpoint.
+    """
+    env = {
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_REGION": REGION,
+        "AWS_ENDPOINT_URL": endpoint,
+        "MOTO_ACCOUNT_ID": ACCOUNT_ID,
+        "COURSEWAVE_STAGE": "local",
+        "POWERTOOLS_SERVICE_NAME": "coursewave",
+        "POWERTOOLS_METRICS_NAMESPACE": "Coursewave",
+    }
+    if endpoint is None:
+        del env["AWS_ENDPOINT_URL"]
+    return env
+
+
+class MotoCloud:
+    """Owns the moto server thread."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.endpoint = f"http://127.0.0.1:{port}"
+        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+
+    def start(self) -> None:
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        # Step Functions' task callbacks go to MOTO_PORT (GOTCHAS.md).
+        os.environ["MOTO_PORT"] = str(self.port)
+        self._server.start()
+        requests.post(
+            f"{self.endpoint}/moto-api/config",
+            json={"stepfunctions": {"execute_state_machine": True}},
+            timeout=5,
+        ).raise_for_status()
+
+    def stop(self) -> None:
+        self._server.stop()
+
+
+def apply_environment(env: dict[str, str]) -> None:
+    os.environ.update(env)
+    reset_settings()
+
+
+def provision(endpoint: str | None) -> Provisioned:
+    """Create every declared resource in moto; return the functions' environment."""
+    apply_environment(base_environment(endpoint))
+    out = Provisioned(endpoint=endpoint, env=base_environment(endpoint))
+    _table(out)
+    _buckets(out)
+    _bus_and_consumers(out)
+    _user_pool(out)
+    _mail(out)
+    _state_machines(out)
+    apply_environment(out.env)
+    return out
+
+
+def _client(name: str) -> Any:
+    return boto3.client(name, region_name=REGION)
+
+
+def _table(out: Provisioned) -> None:
+    decl = resources.TABLE
+    name = "coursewave-local"
+    attrs = {decl.hash_key, decl.range_key} | {
+        k for index in decl.indexes for k in (index.hash_key, index.range_key)
+    }
+    ddb = _client("dynamodb")
+    ddb.create_table(
+        TableName=name,
+        BillingMode="PAY_PER_REQUEST",
+        KeySchema=[
+            {"AttributeName": decl.hash_key, "KeyType": "HASH"},
+            {"AttributeName": decl.range_key, "KeyType": "RANGE"},
+        ],
+        AttributeDefinitions=[{"AttributeName": a, "AttributeType": "S"} for a in sorted(attrs)],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": index.name,
+                "KeySchema": [
+                    {"AttributeName": index.hash_key, "KeyType": "HASH"},
+                    {"AttributeName": index.range_key, "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+            for index in decl.indexes
+        ],
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+    )
+    ddb.update_time_to_live(
+        TableName=name,
+        TimeToLiveSpecification={"Enabled": True, "AttributeName": decl.ttl_attribute},
+    )
+    out.table_stream_arn = ddb.describe_table(TableName=name)["Table"]["LatestStreamArn"]
+    out.env[decl.env] = name
+
+
+def _buckets(out: Provisioned) -> None:
+    s3 = _client("s3")
+    for decl in resources.BUCKETS:
+        name = f"coursewave-local-{decl.logical_id.removesuffix('Bucket').lower()}"
+        s3.create_bucket(Bucket=name)
+        if decl.browser_upload:
+            s3.put_bucket_notification_configuration(
+                Bucket=name,
+                NotificationConfiguration={"EventBridgeConfiguration": {}},
+            )
+        out.env[decl.env] = name
+
+
+def _queue_with_dlq(name: str, max_receive_count: int, visibility: int) -> tuple[str, str]:
+    sqs = _client("sqs")
+    dlq_url = sqs.create_queue(QueueName=f"{name}-dlq")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    url = sqs.create_queue(
+        QueueName=name,
+        Attributes={
+            "VisibilityTimeout": str(visibility),
+            "RedrivePolicy": json.dumps(
+                {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(max_receive_count)}
+            ),
+        },
+    )["QueueUrl"]
+    return url, dlq_url
+
+
+def _queue_arn(url: str) -> str:
+    return _client("sqs").get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
+        "Attributes"
+    ]["QueueArn"]
+
+
+def _rule_to_queue(bus: str, rule: str, pattern: dict[str, Any], queue_url: str) -> None:
+    events = _client("events")
+    events.put_rule(Name=rule, EventBusName=bus, EventPattern=json.dumps(pattern))
+    events.put_targets(
+        Rule=rule, EventBusName=bus, Targets=[{"Id": "queue", "Arn": _queue_arn(queue_url)}]
+    )
+
+
+def _bus_and_consumers(out: Provisioned) -> None:
+    bus = resources.EVENT_BUS.name
+    _client("events").create_event_bus(Name=bus)
+    out.env[resources.EVENT_BUS.env] = bus
+    for consumer in registry.CONSUMERS:
+        url, dlq = _queue_with_dlq(
+            f"coursewave-{consumer.name}",
+            consumer.max_receive_count,
+            consumer.visibility_timeout_seconds,
+        )
+        out.consumer_queues[consumer.name] = url
+        out.dead_letter_queues[consumer.name] = dlq
+        if consumer.sources:
+            _rule_to_queue(bus, f"coursewave-{consumer.name}", consumer.pattern, url)
+        if consumer.env:
+            out.env[consumer.env] = url
+
+
+def _user_pool(out: Provisioned) -> None:
+    decl = resources.USER_POOL
+    policy = decl.password_policy
+    idp = _client("cognito-idp")
+    pool = idp.create_user_pool(
+        PoolName="coursewave-local",
+        UsernameAttributes=["email"],
+        AutoVerifiedAttributes=["email"],
+        Policies={
+            "PasswordPolicy": {
+                "MinimumLength": policy.min_length,
+                "RequireLowercase": policy.require_lowercase,
+                "RequireUppercase": policy.require_uppercase,
+                "RequireNumbers": policy.require_digits,
+                "RequireSymbols": policy.require_symbols,
+            }
+        },
+    )["UserPool"]
+    client = idp.create_user_pool_client(
+        UserPoolId=pool["Id"],
+        ClientName="coursewave-api",
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        AccessTokenValidity=decl.access_token_minutes,
+        IdTokenValidity=decl.id_token_minutes,
+        RefreshTokenValidity=decl.refresh_token_days,
+        TokenValidityUnits={"AccessToken": "minutes", "IdToken": "minutes", "RefreshToken": "days"},
+    )["UserPoolClient"]
+    for group in decl.groups:
+        idp.create_group(UserPoolId=pool["Id"], GroupName=group)
+    out.env[decl.pool_env] = pool["Id"]
+    out.env[decl.client_env] = client["ClientId"]
+
+
+def _mail(out: Provisioned) -> None:
+    _client("ses").verify_domain_identity(Domain=MAIL_DOMAIN)
+    out.env["MAIL_FROM"] = f"Coursewave <no-reply@{MAIL_DOMAIN}>"
+
+
+def _state_machines(out: Provisioned) -> None:
+    sfn = _client("stepfunctions")
+    for decl in registry.STATE_MACHINES:
+        definition = (REPO_ROOT / decl.definition).read_text()
+        for placeholder, env_name in decl.substitutions.items():
+            definition = definition.replace("${" + placeholder + "}", _resolve(out, env_name))
+        arn = sfn.create_state_machine(
+            name=f"coursewave-{decl.name}",
+            definition=definition,
+            roleArn=f"arn:aws:iam::{ACCOUNT_ID}:role/coursewave-{decl.name}",
+            type="STANDARD",
+        )["stateMachineArn"]
+        out.state_machines[decl.name] = arn
+        if decl.trigger:
+            # moto's EventBridge cannot target Step Functions: route the rule to a queue that
+            # the runner drains into StartExecution (local/pollers.py).
+            url, dlq = _queue_with_dlq(f"coursewave-sfn-{decl.name}", 5, 30)
+            _rule_to_queue(decl.trigger_bus, f"coursewave-sfn-{decl.name}", decl.trigger, url)
+            out.state_machine_queues[decl.name] = url
+            out.dead_letter_queues[f"sfn-{decl.name}"] = dlq
+
+
+def _resolve(out: Provisioned, name: str) -> str:
+    """A substitution value: an environment value, or a consumer queue's URL."""
+    if name in out.env:
+        return out.env[name]
+    if name in out.consumer_queues:
+        return out.consumer_queues[name]
+    raise KeyError(f"state machine substitution refers to unknown resource {name!r}")

@@ -1,0 +1,217 @@
+"""Lambda event-source mappings, and the EventBridge → Step Functions target, for moto.
+
+Each poller is a daemon thread that feeds a handler the same event shape Lambda would and honours
+the handler's ``batchItemFailures`` the way the mapping does: successful SQS messages are deleted,
+failed ones stay on the queue (and reach the DLQ after ``maxReceiveCount``); failed stream records
+are retried, in order, until they succeed.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import boto3
+
+from local.apigw import LambdaContext
+
+Handler = Callable[[dict[str, Any], Any], Any]
+Log = Callable[[str], None]
+
+
+class Poller(threading.Thread):
+    def __init__(self, name: str, log: Log) -> None:
+        super().__init__(name=f"poller-{name}", daemon=True)
+        self.poller_name = name
+        self.log = log
+        self.stopping = threading.Event()
+        self.idle = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                worked = self.poll_once()
+            except Exception as exc:  # keep polling: a mapping survives a failing handler
+                self.log(f"[{self.poller_name}] error: {exc!r}")
+                worked = False
+            if worked:
+                self.idle.clear()
+            else:
+                self.idle.set()
+                self.stopping.wait(0.2)
+
+    def poll_once(self) -> bool:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+
+class SqsPoller(Poller):
+    """An SQS event-source mapping with ``ReportBatchItemFailures``."""
+
+    def __init__(
+        self,
+        name: str,
+        queue_url: str,
+        handler: Handler,
+        log: Log,
+        batch_size: int = 10,
+        function_name: str | None = None,
+    ) -> None:
+        super().__init__(name, log)
+        self.queue_url = queue_url
+        self.handler = handler
+        self.batch_size = min(batch_size, 10)
+        self.function_name = function_name or name
+        self.sqs = boto3.client("sqs")
+        self.arn = self.sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+            "Attributes"
+        ]["QueueArn"]
+
+    def poll_once(self) -> bool:
+        messages = self.sqs.receive_message(
+            QueueUrl=self.queue_url,
+            MaxNumberOfMessages=self.batch_size,
+            WaitTimeSeconds=0,
+            AttributeNames=["All"],
+            MessageAttributeNames=["All"],
+        ).get("Messages", [])
+        if not messages:
+            return False
+        event = {"Records": [self._record(message) for message in messages]}
+        failed: set[str] = {message["MessageId"] for message in messages}
+        try:
+            result = self.handler(event, LambdaContext(function_name=self.function_name))
+            failed = {
+                item["itemIdentifier"] for item in (result or {}).get("batchItemFailures", [])
+            }
+        except Exception as exc:
+            self.log(f"[{self.poller_name}] handler raised {exc!r}; the batch will be retried")
+        done = [m for m in messages if m["MessageId"] not in failed]
+        if done:
+            self.sqs.delete_message_batch(
+                QueueUrl=self.queue_url,
+                Entries=[
+                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)
+                ],
+            )
+        return True
+
+    def _record(self, message: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "messageId": message["MessageId"],
+            "receiptHandle": message["ReceiptHandle"],
+            "body": message["Body"],
+            "attributes": message.get("Attributes", {}),
+            "messageAttributes": message.get("MessageAttributes", {}),
+            "md5OfBody": message.get("MD5OfBody", ""),
+            "eventSource": "aws:sqs",
+            "eventSourceARN": self.arn,
+            "awsRegion": self.sqs.meta.region_name,
+        }
+
+
+class StreamPoller(Poller):
+    """A DynamoDB Streams event-source mapping filtered on the new image's ``entity``."""
+
+    def __init__(
+        self, name: str, stream_arn: str, entity: str, handler: Handler, log: Log, batch_size: int
+    ) -> None:
+        super().__init__(name, log)
+        self.stream_arn = stream_arn
+        self.entity = entity
+        self.handler = handler
+        self.batch_size = batch_size
+        self.streams = boto3.client("dynamodbstreams")
+        self.iterators: dict[str, str] = {}
+        self.pending: list[dict[str, Any]] = []
+
+    def _refresh_shards(self) -> None:
+        shards = self.streams.describe_stream(StreamArn=self.stream_arn)["StreamDescription"][
+            "Shards"
+        ]
+        for shard in shards:
+            if shard["ShardId"] not in self.iterators:
+                self.iterators[shard["ShardId"]] = self.streams.get_shard_iterator(
+                    StreamArn=self.stream_arn,
+                    ShardId=shard["ShardId"],
+                    ShardIteratorType="TRIM_HORIZON",
+                )["ShardIterator"]
+
+    def poll_once(self) -> bool:
+        if not self.pending:
+            self._refresh_shards()
+            for shard, iterator in list(self.iterators.items()):
+                response = self.streams.get_records(ShardIterator=iterator, Limit=1000)
+                self.iterators[shard] = response["NextShardIterator"]
+                self.pending.extend(r for r in response["Records"] if self._wanted(r))
+        if not self.pending:
+            return False
+        batch = self.pending[: self.batch_size]
+        failed_from = self._deliver(batch)
+        if failed_from is None:
+            del self.pending[: len(batch)]
+        else:
+            del self.pending[:failed_from]
+            self.stopping.wait(0.5)
+        return True
+
+    def _wanted(self, record: dict[str, Any]) -> bool:
+        image = record.get("dynamodb", {}).get("NewImage") or {}
+        return image.get("entity", {}).get("S") == self.entity
+
+    def _deliver(self, batch: list[dict[str, Any]]) -> int | None:
+        """Index of the first failed record (Lambda retries from there), or None."""
+        event = {"Records": [{**record, "eventSourceARN": self.stream_arn} for record in batch]}
+        try:
+            result = self.handler(event, LambdaContext(function_name=self.poller_name))
+        except Exception as exc:
+            self.log(f"[{self.poller_name}] handler raised {exc!r}; retrying the batch")
+            return 0
+        failures = {item["itemIdentifier"] for item in (result or {}).get("batchItemFailures", [])}
+        for index, record in enumerate(batch):
+            if record["dynamodb"].get("SequenceNumber") in failures:
+                return index
+        return None
+
+
+class StateMachineTarget(SqsPoller):
+    """EventBridge → StartExecution: the target moto cannot run, fed through a bridge queue.
+
+    The execution is named after the EventBridge event id, so a redelivered event starts nothing
+    new (StartExecution with a known name is idempotent on Standard workflows).
+    """
+
+    def __init__(self, name: str, queue_url: str, state_machine_arn: str, log: Log) -> None:
+        self.sfn = boto3.client("stepfunctions")
+        self.state_machine_arn = state_machine_arn
+        super().__init__(name, queue_url, self._start, log, batch_size=10)
+
+    def _start(self, event: dict[str, Any], _context: Any) -> dict[str, Any]:
+        failures = []
+        for record in event["Records"]:
+            body = json.loads(record["body"])
+            name = str(body.get("id") or uuid.uuid4())[:80]
+            try:
+                self.sfn.start_execution(
+                    stateMachineArn=self.state_machine_arn, name=name, input=record["body"]
+                )
+            except self.sfn.exceptions.ExecutionAlreadyExists:
+                continue
+            except Exception as exc:
+                self.log(f"[{self.poller_name}] StartExecution failed: {exc!r}")
+                failures.append({"itemIdentifier": record["messageId"]})
+        return {"batchItemFailures": failures}
+
+
+def wait_until_idle(pollers: list[Poller], timeout: float = 10.0) -> bool:
+    """True once every poller found nothing to do (used by tests and the seed)."""
+    deadline = time.monotonic() + timeout
+    for poller in pollers:
+        poller.idle.clear()
+    return all(poller.idle.wait(max(0.0, deadline - time.monotonic())) for poller in pollers)

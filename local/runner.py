@@ -1,0 +1,164 @@
+"""Start and stop the whole platform locally: moto, resources, pollers, gateway, demo data."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+
+from functions import registry
+from local import seed
+from local.authorizer import JwtAuthorizer
+from local.cloud import REGION, MotoCloud, Provisioned, provision
+from local.docs import docs_routes
+from local.gateway import Gateway, serve
+from local.mailbox import Mailbox
+from local.pollers import Poller, SqsPoller, StateMachineTarget, StreamPoller
+
+REQUIRED_TOOLS = ("ffmpeg", "ffprobe")
+
+
+class StartupError(RuntimeError):
+    """Something the developer must fix before the platform can start (shown without a trace)."""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def check_port(host: str, port: int) -> None:
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise StartupError(
+                f"port {port} on {host} is already in use; stop what uses it or set "
+                "COURSEWAVE_PORT to another port"
+            ) from exc
+
+
+def check_tools() -> None:
+    missing = [tool for tool in REQUIRED_TOOLS if shutil.which(tool) is None]
+    if missing:
+        raise StartupError(
+            f"missing {', '.join(missing)} on PATH: run `make setup` (installs FFmpeg) "
+            "or install it with your package manager"
+        )
+
+
+@dataclass
+class LocalPlatform:
+    port: int
+    host: str = "127.0.0.1"
+    moto_port: int | None = None
+    demo_password: str | None = None
+    seed_demo: bool = True
+    log: Callable[[str], None] = print
+    cloud: MotoCloud | None = None
+    provisioned: Provisioned | None = None
+    pollers: list[Poller] = field(default_factory=list)
+    server: ThreadingHTTPServer | None = None
+    mailbox: Mailbox | None = None
+    demo: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self) -> None:
+        check_tools()
+        check_port(self.host, self.port)
+        self.cloud = MotoCloud(self.moto_port or free_port())
+        self.cloud.start()
+        self.log(f"moto server on {self.cloud.endpoint} (Step Functions execution on)")
+        self.provisioned = provision(self.cloud.endpoint)
+        self.log(
+            f"provisioned: table, {len(registry.CONSUMERS)} consumer queue(s) with DLQs, "
+            f"{len(registry.STATE_MACHINES)} state machine(s), user pool, buckets, event bus"
+        )
+        self.mailbox = Mailbox(REGION)
+        self._start_pollers()
+        authorizer = JwtAuthorizer(
+            self.provisioned.jwks_url, self.provisioned.issuer, self.provisioned.client_id
+        )
+        local_routes = {"/_local/mailbox": self.mailbox.route, **docs_routes()}
+        gateway = Gateway(authorizer, local_routes, log=self._request_log)
+        self.server = serve(gateway, self.host, self.port)
+        threading.Thread(target=self.server.serve_forever, name="gateway", daemon=True).start()
+        if self.seed_demo:
+            self._seed()
+
+    def _request_log(self, line: str) -> None:
+        if os.environ.get("COURSEWAVE_ACCESS_LOG", "1") != "0":
+            self.log(line)
+
+    def _start_pollers(self) -> None:
+        assert self.provisioned is not None
+        out = self.provisioned
+        for consumer in registry.CONSUMERS:
+            self.pollers.append(
+                SqsPoller(
+                    consumer.name,
+                    out.consumer_queues[consumer.name],
+                    registry.handler_module(consumer.function).lambda_handler,
+                    self.log,
+                    batch_size=consumer.batch_size,
+                    function_name=f"coursewave-{consumer.function}",
+                )
+            )
+        for stream in registry.STREAM_CONSUMERS:
+            self.pollers.append(
+                StreamPoller(
+                    stream.name,
+                    out.table_stream_arn,
+                    stream.entity,
+                    registry.handler_module(stream.function).lambda_handler,
+                    self.log,
+                    stream.batch_size,
+                )
+            )
+        for name, queue_url in out.state_machine_queues.items():
+            self.pollers.append(
+                StateMachineTarget(f"sfn-{name}", queue_url, out.state_machines[name], self.log)
+            )
+        for poller in self.pollers:
+            poller.start()
+
+    def _seed(self) -> None:
+        assert self.provisioned is not None
+        password = self.demo_password or seed.generate_password()
+        self.demo = seed.seed_users(self.provisioned.user_pool_id, password)
+        self.demo_password = password
+        for seeder in seed.SEEDERS:
+            seeder(self)
+
+    def write_state(self, path: Path) -> None:
+        """What tests and tools need to talk to this instance (no secrets beyond local ones)."""
+        assert self.provisioned is not None
+        state = {
+            "url": self.url,
+            "moto_endpoint": self.provisioned.endpoint,
+            "env": self.provisioned.env,
+            "demo_password": self.demo_password,
+            "demo_users": self.demo,
+        }
+        path.write_text(json.dumps(state, indent=2))
+
+    def stop(self) -> None:
+        for poller in self.pollers:
+            poller.stop()
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+        for poller in self.pollers:
+            poller.join(timeout=5)
+        if self.cloud is not None:
+            self.cloud.stop()

@@ -1,0 +1,84 @@
+"""Demo data: the three demo users, in their Cognito groups and with their user records."""
+
+from __future__ import annotations
+
+import secrets
+import string
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+
+from coursewave.clock import now_iso
+from coursewave.resources import ROLE_GROUPS
+from coursewave.users import User
+
+DEMO_DOMAIN = "demo.coursewave.dev"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    email: str
+    name: str
+    roles: tuple[str, ...]
+
+
+DEMO_USERS = (
+    DemoUser(f"admin@{DEMO_DOMAIN}", "Ada Admin", ("student", "admin")),
+    DemoUser(f"instructor@{DEMO_DOMAIN}", "Ines Instructor", ("student", "instructor")),
+    DemoUser(f"student@{DEMO_DOMAIN}", "Sam Student", ("student",)),
+)
+
+
+def generate_password() -> str:
+    """A password that satisfies the pool's policy (≥ 10 characters, several classes)."""
+    alphabet = string.ascii_letters + string.digits
+    core = "".join(secrets.choice(alphabet) for _ in range(14))
+    return f"{core}-{secrets.choice(string.digits)}{secrets.choice(string.ascii_uppercase)}"
+
+
+def create_user(
+    user_pool_id: str, email: str, name: str, roles: tuple[str, ...], password: str
+) -> str:
+    """A confirmed Cognito user with a permanent password, its groups and its record."""
+    idp = boto3.client("cognito-idp")
+    created = idp.admin_create_user(
+        UserPoolId=user_pool_id,
+        Username=email,
+        UserAttributes=[
+            {"Name": "email", "Value": email},
+            {"Name": "email_verified", "Value": "true"},
+            {"Name": "name", "Value": name},
+        ],
+        MessageAction="SUPPRESS",
+    )["User"]
+    user_id = next(a["Value"] for a in created["Attributes"] if a["Name"] == "sub")
+    idp.admin_set_user_password(
+        UserPoolId=user_pool_id, Username=email, Password=password, Permanent=True
+    )
+    for role in roles:
+        idp.admin_add_user_to_group(
+            UserPoolId=user_pool_id, Username=email, GroupName=ROLE_GROUPS[role]
+        )
+    User(
+        user_id=user_id,
+        email=email,
+        name=name,
+        roles=list(roles),
+        created_at=now_iso(),
+    ).save()
+    return user_id
+
+
+def seed_users(user_pool_id: str, password: str) -> dict[str, str]:
+    """Create the demo users; returns email → user id."""
+    return {
+        user.email: create_user(user_pool_id, user.email, user.name, user.roles, password)
+        for user in DEMO_USERS
+    }
+
+
+# Feature seeders: each takes the running ``LocalPlatform`` (its ``demo`` users, ``url``, ``log``)
+# and adds what its feature needs to look alive. They run in order after the demo users exist.
+SEEDERS: list[Callable[[Any], None]] = []

@@ -1,0 +1,24 @@
+"""Settings every suite shares. Fake AWS credentials are set before anything creates a client."""
+
+from __future__ import annotations
+
+import os
+
+for _name in list(os.environ):
+    if _name.startswith("AWS_") and _name not in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        del os.environ[_name]
+os.environ.update(
+    {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_REGION": "us-east-1",
+        "POWERTOOLS_LOG_LEVEL": "WARNING",
+        "POWERTOOLS_METRICS_DISABLED": "true",
+        "COURSEWAVE_ACCESS_LOG": "0",
+    }
+)
+
+import moto  # noqa: E402,F401  - patches botocore before any client exists
+
+pytest_plugins = ["tests.support.authz"]
