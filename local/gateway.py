@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl, urlsplit
 from coursewave.errors import envelope
 from coursewave.resources import CORS
 from functions import registry
+from local import guards
 from local.apigw import CompiledRoute, LambdaContext, http_api_event, match
 from local.authorizer import JwtAuthorizer, Rejected
 
@@ -42,6 +43,7 @@ class Gateway:
         self.authorizer = authorizer
         self.local_routes = local_routes or {}
         self.log = log
+        guards.install()
         self._handlers = {
             decl.name: registry.handler_module(decl.name).lambda_handler
             for decl in registry.FUNCTIONS
@@ -122,7 +124,8 @@ class Gateway:
             memory_limit_in_mb=decl.memory_mb,
             timeout_seconds=decl.timeout_seconds,
         )
-        result = self._handlers[function](event, context)
+        with guards.serving(route_key):
+            result = self._handlers[function](event, context)
         out_headers = {**dict(result.get("headers") or {}), **cors_headers()}
         raw = result.get("body") or ""
         payload = base64.b64decode(raw) if result.get("isBase64Encoded") else raw.encode()

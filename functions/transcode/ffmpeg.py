@@ -108,7 +108,9 @@ def per_rendition_commands(src: str | Path, plan: LadderPlan) -> list[list[str]]
         args += _video_codec_args(plan) + _video_rate_args(rendition, 0)
         if plan.has_audio:
             args += [*_audio_codec_args(), "-b:a:0", f"{rendition.audio_bitrate_kbps}k"]
-        args += _hls_args(rendition.name)
+        # A one-entry var_stream_map makes the HLS muxer create the {name}/ directory.
+        single = LadderPlan((rendition,), plan.fps, plan.has_audio, plan.duration_seconds)
+        args += ["-var_stream_map", var_stream_map(single), *_hls_args("%v")]
         commands.append(args)
     return commands
 

@@ -112,10 +112,8 @@ def output_fps(source_fps: float) -> float:
     if not source_fps > 0:
         return DEFAULT_FPS
     fps = min(source_fps, MAX_FPS)
-    for standard in STANDARD_FPS:
-        if abs(fps - standard) <= standard * SNAP_TOLERANCE:
-            return standard
-    return fps
+    nearest = min(STANDARD_FPS, key=lambda standard: abs(fps - standard))
+    return nearest if abs(fps - nearest) <= nearest * SNAP_TOLERANCE else fps
 
 
 def _scaled(rung: Rung, width: int, height: int) -> Rendition:

@@ -16,6 +16,7 @@ from typing import Any
 import boto3
 from moto import mock_aws
 
+from coursewave.events import OutboxEvent
 from functions import registry
 from local import seed
 from local.authorizer import JwtAuthorizer
@@ -23,13 +24,14 @@ from local.cloud import Provisioned, provision
 from local.gateway import Gateway
 from local.mailbox import Mailbox
 from local.pollers import Poller, SqsPoller, StreamPoller
+from tests.support.contracts import validate_detail
 
 ROLE_SETS = {
     "student": ("student",),
     "instructor": ("student", "instructor"),
     "admin": ("student", "admin"),
 }
-PASSWORD = "Correct-Horse-42"  # noqa: S105 - a test user's password in a throwaway moto pool
+PASSWORD = "Correct-Horse-42"
 
 
 @dataclass
@@ -107,6 +109,21 @@ class Platform:
             AuthParameters={"USERNAME": email, "PASSWORD": password},
         )
         return result["AuthenticationResult"]["AccessToken"]
+
+    def events(self, detail_type: str | None = None) -> list[dict[str, Any]]:
+        """Events written to the outbox so far (oldest first), each checked against its contract.
+
+        Returns ``{"source", "detail-type", "detail"}`` dicts, as EventBridge would carry them.
+        """
+        found = []
+        for item in OutboxEvent.scan(OutboxEvent.entity == "OutboxEvent"):
+            if detail_type is None or item.detail_type == detail_type:
+                detail = json.loads(item.detail)
+                validate_detail(item.detail_type, detail)
+                found.append(
+                    {"source": item.source, "detail-type": item.detail_type, "detail": detail}
+                )
+        return sorted(found, key=lambda event: event["detail"]["metadata"]["event_id"])
 
     def drain(self, rounds: int = 20) -> None:
         """Run the event plumbing (outbox relay, consumers) until nothing is left to do."""

@@ -1,0 +1,95 @@
+"""The e2e suite: one local runner (``python -m local``) per test session, talked to over HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+import requests
+
+from local.runner import free_port
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEMO_PASSWORD = "Demo-Password-2026"
+
+
+@dataclass
+class LocalStack:
+    url: str
+    state: dict[str, Any]
+    log_path: Path
+
+    def api(self, method: str, path: str, token: str | None = None, **kwargs: Any) -> Any:
+        headers = dict(kwargs.pop("headers", {}) or {})
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        return requests.request(method, self.url + path, headers=headers, timeout=30, **kwargs)
+
+    @property
+    def env(self) -> dict[str, str]:
+        return self.state["env"]
+
+    def aws(self, service: str) -> Any:
+        """A boto3 client for the runner's moto server."""
+        return boto3.client(
+            service, endpoint_url=self.state["moto_endpoint"], region_name=self.env["AWS_REGION"]
+        )
+
+    def cognito_token(self, email: str, password: str = DEMO_PASSWORD) -> dict[str, str]:
+        result = self.aws("cognito-idp").initiate_auth(
+            ClientId=self.env["USER_POOL_CLIENT_ID"],
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": email, "PASSWORD": password},
+        )
+        return result["AuthenticationResult"]
+
+    def mailbox(self, to: str) -> list[dict[str, Any]]:
+        return self.api("GET", "/_local/mailbox", params={"to": to}).json()["items"]
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    workdir = tmp_path_factory.mktemp("local-runner")
+    state_file, log_path = workdir / "state.json", workdir / "runner.log"
+    port = free_port()
+    env = {
+        **os.environ,
+        "COURSEWAVE_PORT": str(port),
+        "COURSEWAVE_DEMO_PASSWORD": DEMO_PASSWORD,
+        "PYTHONUNBUFFERED": "1",
+    }
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "local", "--state-file", str(state_file)],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 120
+        while not state_file.exists():
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"local runner did not start:\n{log_path.read_text()}")
+            time.sleep(0.2)
+        yield LocalStack(
+            url=f"http://127.0.0.1:{port}",
+            state=json.loads(state_file.read_text()),
+            log_path=log_path,
+        )
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
