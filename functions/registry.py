@@ -42,7 +42,7 @@ class ConsumerDecl:
     """An EventBridge rule on the bus → an SQS queue (+ DLQ) → a function, in batches."""
 
     name: str
-    function: str
+    function: str | None  # None: the queue is drained by a container worker (CONTAINER_WORKERS)
     sources: tuple[str, ...] = ()  # empty: a work queue fed directly (e.g. by a state machine)
     detail_types: tuple[str, ...] = ()
     env: str | None = None  # set when other code needs the queue's URL
@@ -53,6 +53,26 @@ class ConsumerDecl:
     @property
     def pattern(self) -> dict[str, Any]:
         return {"source": list(self.sources), "detail-type": list(self.detail_types)}
+
+
+@dataclass(frozen=True)
+class ContainerWorkerDecl:
+    """Long work (FFmpeg) that runs as a container in AWS and as a queue poller locally.
+
+    ``module`` exposes ``main()`` (the container's long-polling loop) and ``lambda_handler`` (an SQS
+    batch handler, which the local runner feeds from the same queue).
+    """
+
+    name: str
+    queue: str  # the ConsumerDecl name of its work queue
+    module: str
+    uses: frozenset[str]
+    cpu: int = 2048
+    memory_mb: int = 4096
+
+    @property
+    def command(self) -> list[str]:
+        return ["python", "-m", self.module]
 
 
 @dataclass(frozen=True)
@@ -99,6 +119,8 @@ FUNCTIONS: tuple[FunctionDecl, ...] = (
 DEFAULT_ROUTE_FUNCTION = "health"
 
 CONSUMERS: tuple[ConsumerDecl, ...] = ()
+
+CONTAINER_WORKERS: tuple[ContainerWorkerDecl, ...] = ()
 
 STREAM_CONSUMERS: tuple[StreamConsumerDecl, ...] = (
     StreamConsumerDecl(name="outbox-relay", function="outbox", entity="OutboxEvent"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import shutil
@@ -103,7 +104,20 @@ class LocalPlatform:
     def _start_pollers(self) -> None:
         assert self.provisioned is not None
         out = self.provisioned
+        for worker in registry.CONTAINER_WORKERS:
+            self.pollers.append(
+                SqsPoller(
+                    worker.name,
+                    out.consumer_queues[worker.queue],
+                    importlib.import_module(worker.module).lambda_handler,
+                    self.log,
+                    batch_size=1,
+                    function_name=f"coursewave-{worker.name}",
+                )
+            )
         for consumer in registry.CONSUMERS:
+            if consumer.function is None:
+                continue
             self.pollers.append(
                 SqsPoller(
                     consumer.name,

@@ -165,5 +165,6 @@ def _pollers(out: Provisioned) -> list[Poller]:
             consumer.batch_size,
         )
         for consumer in registry.CONSUMERS
+        if consumer.function is not None
     ]
     return pollers
