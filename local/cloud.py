@@ -65,6 +65,9 @@ def base_environment(endpoint: str | None) -> dict[str, str]:
         "AWS_REGION": REGION,
         "AWS_ENDPOINT_URL": endpoint,
         "MOTO_ACCOUNT_ID": ACCOUNT_ID,
+        # botocore ≥ 1.40 sends DynamoDB Streams calls to account-based hostnames that moto's
+        # in-process interception does not recognise.
+        "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
         "COURSEWAVE_STAGE": "local",
         "POWERTOOLS_SERVICE_NAME": "coursewave",
         "POWERTOOLS_METRICS_NAMESPACE": "Coursewave",

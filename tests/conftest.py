@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 for _name in list(os.environ):
-    if _name.startswith("AWS_") and _name not in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+    if _name.startswith("AWS_"):
         del os.environ[_name]
 os.environ.update(
     {
@@ -13,6 +13,7 @@ os.environ.update(
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_DEFAULT_REGION": "us-east-1",
         "AWS_REGION": "us-east-1",
+        "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
         "POWERTOOLS_LOG_LEVEL": "WARNING",
         "POWERTOOLS_METRICS_DISABLED": "true",
         "COURSEWAVE_ACCESS_LOG": "0",

@@ -17,6 +17,7 @@ from aws_lambda_powertools.utilities.batch import (
 )
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import (
     DynamoDBRecord,
+    DynamoDBRecordEventName,
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -37,7 +38,7 @@ def _events() -> Any:
 
 def relay(record: DynamoDBRecord) -> None:
     image = record.dynamodb.new_image if record.dynamodb else None
-    if record.event_name is None or record.event_name.value != "INSERT" or not image:
+    if record.event_name != DynamoDBRecordEventName.INSERT or not image:
         return
     if image.get("entity") != "OutboxEvent":
         return

@@ -142,8 +142,8 @@ def in_process_platform() -> Iterator[Platform]:
 
 
 def _pollers(out: Provisioned) -> list[Poller]:
-    def quiet(_: str) -> None:
-        return None
+    def report(line: str) -> None:
+        print(line)  # captured by pytest, shown when a test fails
 
     pollers: list[Poller] = [
         StreamPoller(
@@ -151,7 +151,7 @@ def _pollers(out: Provisioned) -> list[Poller]:
             out.table_stream_arn,
             stream.entity,
             registry.handler_module(stream.function).lambda_handler,
-            quiet,
+            report,
             stream.batch_size,
         )
         for stream in registry.STREAM_CONSUMERS
@@ -161,7 +161,7 @@ def _pollers(out: Provisioned) -> list[Poller]:
             consumer.name,
             out.consumer_queues[consumer.name],
             registry.handler_module(consumer.function).lambda_handler,
-            quiet,
+            report,
             consumer.batch_size,
         )
         for consumer in registry.CONSUMERS
