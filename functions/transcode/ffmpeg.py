@@ -13,13 +13,12 @@ as the HLS muxer's ``%v`` / ``%05d`` patterns.
 from __future__ import annotations
 
 import queue
-import shlex
 import signal
 import subprocess
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -63,7 +62,7 @@ def build_ladder_command(src: str | Path, plan: LadderPlan) -> list[str]:
         *_global_args(),
         *SAFE_INPUT_OPTIONS,
         "-i",
-        str(src),
+        _input_path(src),
         "-filter_complex",
         ";".join(graph),
     ]
@@ -72,7 +71,7 @@ def build_ladder_command(src: str | Path, plan: LadderPlan) -> list[str]:
     if plan.has_audio:
         for _ in plan.renditions:
             args += ["-map", "0:a:0"]
-    args += _video_codec_args(plan)
+    args += _output_args() + _video_codec_args(plan)
     for i, rendition in enumerate(plan.renditions):
         args += _video_rate_args(rendition, i)
     if plan.has_audio:
@@ -101,11 +100,11 @@ def per_rendition_commands(src: str | Path, plan: LadderPlan) -> list[list[str]]
     """
     commands = []
     for rendition in plan.renditions:
-        args = [*_global_args(), *SAFE_INPUT_OPTIONS, "-i", str(src)]
+        args = [*_global_args(), *SAFE_INPUT_OPTIONS, "-i", _input_path(src)]
         args += ["-vf", f"{_prefilters(plan)},{_scale(rendition)}", "-map", "0:v:0"]
         if plan.has_audio:
             args += ["-map", "0:a:0"]
-        args += _video_codec_args(plan) + _video_rate_args(rendition, 0)
+        args += _output_args() + _video_codec_args(plan) + _video_rate_args(rendition, 0)
         if plan.has_audio:
             args += [*_audio_codec_args(), "-b:a:0", f"{rendition.audio_bitrate_kbps}k"]
         # A one-entry var_stream_map makes the HLS muxer create the {name}/ directory.
@@ -113,6 +112,11 @@ def per_rendition_commands(src: str | Path, plan: LadderPlan) -> list[list[str]]
         args += ["-var_stream_map", var_stream_map(single), *_hls_args("%v")]
         commands.append(args)
     return commands
+
+
+def _input_path(src: str | Path) -> str:
+    """Absolute, because the command runs in the output directory (and never starts with "-")."""
+    return str(Path(src).absolute())
 
 
 def _global_args() -> list[str]:
@@ -158,13 +162,13 @@ def _video_codec_args(plan: LadderPlan) -> list[str]:
         "0",
         "-force_key_frames",
         f"expr:gte(t,n_forced*{GOP_SECONDS})",
-        "-map_metadata",
-        "-1",
-        "-map_chapters",
-        "-1",
-        "-max_muxing_queue_size",
-        "4096",
     ]
+
+
+def _output_args() -> list[str]:
+    """No source metadata in the output (phone videos carry GPS tags), and room to buffer
+    packets while the many encoders of one process warm up at different speeds."""
+    return ["-map_metadata", "-1", "-map_chapters", "-1", "-max_muxing_queue_size", "4096"]
 
 
 def _video_rate_args(rendition: Rendition, index: int) -> list[str]:
@@ -275,8 +279,10 @@ def run_encode(
     lines: queue.Queue[str | None] = queue.Queue()
     stderr_lines: deque[str] = deque(maxlen=40)
     readers = [
-        threading.Thread(target=_pump, args=(proc.stdout, lines.put, True), daemon=True),
-        threading.Thread(target=_pump, args=(proc.stderr, stderr_lines.append, False), daemon=True),
+        threading.Thread(
+            target=_pump, args=(proc.stdout, lines.put, lambda: lines.put(None)), daemon=True
+        ),
+        threading.Thread(target=_pump, args=(proc.stderr, stderr_lines.append), daemon=True),
     ]
     for reader in readers:
         reader.start()
@@ -307,14 +313,20 @@ def _start(args: Sequence[str], cwd: str | Path) -> subprocess.Popen[bytes]:
         raise TranscodeFailed(f"{args[0]} is not installed or not on PATH") from exc
 
 
-def _pump(stream: IO[bytes] | None, sink: Callable[[str], None], end_marker: bool) -> None:
-    """Copy a pipe line by line into ``sink``; push None at EOF when ``end_marker``."""
-    if stream is not None:
-        with stream:
-            for raw in iter(stream.readline, b""):
-                sink(raw.decode("utf-8", "replace").rstrip("\n"))
-    if end_marker:
-        sink(None)  # type: ignore[arg-type]
+def _pump(
+    stream: IO[bytes] | None,
+    sink: Callable[[str], None],
+    on_eof: Callable[[], None] | None = None,
+) -> None:
+    """Copy a pipe line by line into ``sink``, then call ``on_eof`` (whatever happened)."""
+    try:
+        if stream is not None:
+            with stream:
+                for raw in iter(stream.readline, b""):
+                    sink(raw.decode("utf-8", "replace").rstrip("\n"))
+    finally:
+        if on_eof is not None:
+            on_eof()
 
 
 def _follow_progress(
@@ -373,8 +385,22 @@ def thumbnail(
     *,
     timeout_seconds: float = 60.0,
 ) -> Path:
-    """Write one upright JPEG frame taken at ``at_seconds``, 640 px wide (never upscaled)."""
+    """Write one upright JPEG frame taken at ``at_seconds``, 640 px wide (never upscaled).
+
+    Falls back to the first frame when there is no picture at ``at_seconds`` (a video track
+    shorter than the audio track, a wrong container duration).
+    """
     dest = Path(dest_jpg)
+    deadline = time.monotonic() + timeout_seconds
+    for seconds in dict.fromkeys((max(0.0, at_seconds), 0.0)):
+        _grab_frame(Path(src), dest, seconds, deadline - time.monotonic())
+        # Seeking past the last frame makes FFmpeg exit 0 without writing anything.
+        if dest.is_file() and dest.stat().st_size > 0:
+            return dest
+    raise TranscodeFailed(f"thumbnail at {at_seconds:.3f}s and at 0s produced no image")
+
+
+def _grab_frame(src: Path, dest: Path, at_seconds: float, timeout_seconds: float) -> None:
     result = run_tool(
         [
             FFMPEG,
@@ -385,30 +411,27 @@ def thumbnail(
             "error",
             *SAFE_INPUT_OPTIONS,
             "-ss",
-            f"{max(0.0, at_seconds):.3f}",
+            f"{at_seconds:.3f}",
             "-i",
-            str(Path(src).resolve()),
+            _input_path(src),
             "-frames:v",
             "1",
             "-vf",
             f"scale='min({THUMBNAIL_WIDTH},iw)':-2",
+            "-c:v",
+            "mjpeg",
             "-q:v",
             "3",
             "-map_metadata",
             "-1",
-            str(dest.resolve()),
+            "-f",
+            "image2",
+            "-update",
+            "1",  # a plain file name, not a %d pattern
+            str(dest.absolute()),
         ],
         timeout_seconds=timeout_seconds,
         missing_error=TranscodeFailed,
     )
     if result.returncode != 0:
         raise TranscodeFailed(f"thumbnail failed\n{stderr_tail(result.stderr)}")
-    # Seeking past the last frame makes FFmpeg exit 0 without writing anything.
-    if not dest.is_file() or dest.stat().st_size == 0:
-        raise TranscodeFailed(f"thumbnail at {at_seconds:.3f}s produced no image")
-    return dest
-
-
-def command_line(args: Iterable[str]) -> str:
-    """A copy-pasteable rendering of a command, for logs and debugging only."""
-    return shlex.join(args)

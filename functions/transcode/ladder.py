@@ -61,10 +61,6 @@ class Rendition:
     audio_bitrate_kbps: int
     profile: str
 
-    @property
-    def playlist(self) -> str:
-        return f"{self.name}/index.m3u8"
-
 
 @dataclass(frozen=True)
 class LadderPlan:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -91,13 +92,18 @@ def write_master(
     """
     out_dir = Path(out_dir)
     probe_fn = prober or probe_segment
-    measured, versions = [], [MIN_VERSION]
-    for name in names:
-        playlist = read_variant_playlist(out_dir / name / "index.m3u8")
-        measured.append(measure_rendition(out_dir / name, name, playlist, probe_fn))
-        versions.append(playlist.version)
+    playlists = {name: read_variant_playlist(out_dir / name / "index.m3u8") for name in names}
+    # One ffprobe per variant, mostly process start-up time: run them side by side.
+    with ThreadPoolExecutor(max_workers=max(1, len(playlists))) as pool:
+        measured = list(
+            pool.map(
+                lambda name: measure_rendition(out_dir / name, name, playlists[name], probe_fn),
+                playlists,
+            )
+        )
     measured.sort(key=lambda r: (r.width * r.height, r.bandwidth), reverse=True)
-    (out_dir / MASTER_PLAYLIST).write_text(render_master(measured, max(versions)))
+    version = max([MIN_VERSION, *(p.version for p in playlists.values())])
+    (out_dir / MASTER_PLAYLIST).write_text(render_master(measured, version))
     return measured
 
 

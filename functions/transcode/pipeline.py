@@ -1,4 +1,4 @@
-"""probe -> ladder -> one FFmpeg run -> master playlist -> thumbnail, published atomically.
+"""probe -> ladder -> one FFmpeg run (+ thumbnail) -> master playlist, published atomically.
 
 All work happens in a hidden ``.{name}.*.partial`` directory next to ``out_dir`` (same
 filesystem), renamed to ``out_dir`` only when everything succeeded. On any failure, timeout or
@@ -11,6 +11,7 @@ import os
 import shutil
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,25 +88,29 @@ def _transcode_into(
 
     source = probe(src, timeout_seconds=remaining())
     plan = plan_ladder(source)
-    run_encode(
-        build_ladder_command(src.resolve(), plan),
-        cwd=work,
-        duration_seconds=source.duration_seconds,
-        timeout_seconds=remaining(),
-        on_progress=lambda percent: progress.update(percent * ENCODE_SHARE // 100),
-    )
+    # The thumbnail (a seek and one decoded frame) runs beside the encode instead of after it.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        thumb = pool.submit(
+            thumbnail,
+            src,
+            work / THUMBNAIL,
+            at_seconds=source.duration_seconds * THUMBNAIL_AT,
+            timeout_seconds=remaining(),
+        )
+        run_encode(
+            build_ladder_command(src, plan),
+            cwd=work,
+            duration_seconds=source.duration_seconds,
+            timeout_seconds=remaining(),
+            on_progress=lambda percent: progress.update(percent * ENCODE_SHARE // 100),
+        )
+        thumb.result()
     renditions = write_master(
         work,
         [r.name for r in plan.renditions],
         prober=lambda segment: probe_segment(segment, timeout_seconds=remaining()),
     )
     _check_complete(source, renditions)
-    thumbnail(
-        src,
-        work / THUMBNAIL,
-        at_seconds=source.duration_seconds * THUMBNAIL_AT,
-        timeout_seconds=remaining(),
-    )
     return TranscodeResult(
         duration_seconds=source.duration_seconds,
         renditions=tuple(renditions),

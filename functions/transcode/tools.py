@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 from collections.abc import Sequence
 
 from functions.transcode.errors import TranscodeError, TranscodeTimeout
 
-#: Overridable so a Lambda layer or a custom build (e.g. /opt/bin/ffmpeg) can be used.
-FFMPEG = os.environ.get("FFMPEG_BINARY", "ffmpeg")
-FFPROBE = os.environ.get("FFPROBE_BINARY", "ffprobe")
+#: Looked up on PATH: Debian's packages locally and in the worker image (docker/transcode).
+FFMPEG = "ffmpeg"
+FFPROBE = "ffprobe"
 
 #: Demuxers accepted for uploads. A whitelist rather than "whatever FFmpeg can open": an upload
 #: named ``lesson.mp4`` may really be an HLS/concat playlist that makes FFmpeg read other local
