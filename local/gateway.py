@@ -163,6 +163,9 @@ def serve(gateway: Gateway, host: str, port: int) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "coursewave-local"
+        # Headers and body go out in separate writes: without this, Nagle's algorithm and the
+        # client's delayed ACK add ~40 ms to every keep-alive response.
+        disable_nagle_algorithm = True
 
         def _dispatch(self) -> None:
             started = time.perf_counter()
