@@ -1,0 +1,104 @@
+"""Lambda assets built on this machine: no Docker at synth.
+
+``functions/`` is copied as-is (handlers are ``functions.<domain>.handler.lambda_handler``); the
+dependency layer is a ``pip install`` of ``layers/deps/requirements.txt`` for the Lambda
+platform (manylinux2014 aarch64, CPython 3.12, wheels only).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import jsii
+from aws_cdk import BundlingOptions, DockerImage, ILocalBundling
+from aws_cdk import aws_lambda as lambda_
+
+from infra_cdk.settings import REPO_ROOT
+
+FUNCTIONS_DIR = REPO_ROOT / "functions"
+SHARED_LAYER_DIR = REPO_ROOT / "layers" / "shared"
+DEPS_LAYER_DIR = REPO_ROOT / "layers" / "deps"
+DEPS_REQUIREMENTS = DEPS_LAYER_DIR / "requirements.txt"
+
+PYTHON_VERSION = "3.12"
+LAMBDA_PLATFORM = "manylinux2014_aarch64"
+SKIP = ("__pycache__", "*.pyc", ".pytest_cache", ".ruff_cache")
+
+# Only used if local bundling declined, which it never does: it either bundles or raises.
+_UNUSED_IMAGE = DockerImage.from_registry("public.ecr.aws/sam/build-python3.12")
+
+
+@jsii.implements(ILocalBundling)
+class CopyTree:
+    """Copy ``source`` to ``<asset>/<target>`` (so the asset keeps the package path)."""
+
+    def __init__(self, source: Path, target: str) -> None:
+        self.source = source
+        self.target = target
+
+    def try_bundle(self, output_dir: str, *_options: object, **_kw_options: object) -> bool:
+        shutil.copytree(
+            self.source,
+            Path(output_dir) / self.target,
+            ignore=shutil.ignore_patterns(*SKIP),
+            dirs_exist_ok=True,
+        )
+        return True
+
+
+@jsii.implements(ILocalBundling)
+class PipInstall:
+    """``pip install -r requirements.txt`` for the Lambda platform into ``<asset>/python``."""
+
+    def __init__(self, requirements: Path) -> None:
+        self.requirements = requirements
+
+    def command(self, output_dir: str) -> list[str]:
+        return [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-compile",
+            "--requirement",
+            str(self.requirements),
+            "--platform",
+            LAMBDA_PLATFORM,
+            "--only-binary=:all:",
+            "--python-version",
+            PYTHON_VERSION,
+            "--implementation",
+            "cp",
+            "--target",
+            str(Path(output_dir) / "python"),
+        ]
+
+    def try_bundle(self, output_dir: str, *_options: object, **_kw_options: object) -> bool:
+        subprocess.run(self.command(output_dir), check=True)
+        return True
+
+
+def functions_code() -> lambda_.Code:
+    return lambda_.Code.from_asset(
+        str(FUNCTIONS_DIR),
+        exclude=list(SKIP),
+        bundling=BundlingOptions(image=_UNUSED_IMAGE, local=CopyTree(FUNCTIONS_DIR, "functions")),
+    )
+
+
+def shared_layer_code() -> lambda_.Code:
+    # layers/shared already has the layer's shape (python/coursewave/...): no bundling needed.
+    return lambda_.Code.from_asset(str(SHARED_LAYER_DIR), exclude=list(SKIP))
+
+
+def deps_layer_code() -> lambda_.Code:
+    # The asset's source folder holds only requirements.txt, so its hash follows the pins.
+    return lambda_.Code.from_asset(
+        str(DEPS_LAYER_DIR),
+        bundling=BundlingOptions(image=_UNUSED_IMAGE, local=PipInstall(DEPS_REQUIREMENTS)),
+    )
