@@ -7,6 +7,8 @@ routes (collected from each domain's ``Api``), the same event rules, queues and 
 from __future__ import annotations
 
 import importlib
+import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -21,6 +23,7 @@ UPLOADS = "uploads_bucket"
 MEDIA = "media_bucket"
 CERTIFICATES = "certificates_bucket"
 MAIL = "mail"
+PLAYBACK_SECRET = "playback_token_secret"  # noqa: S105 - a resource name: resources.PLAYBACK_TOKEN_SECRET
 
 
 @dataclass(frozen=True)
@@ -91,9 +94,24 @@ class StateMachineDecl:
     definition: str  # path of the ASL file, relative to the repository root
     # ``${Placeholder}`` in the ASL → the environment variable (resource) whose value replaces it
     substitutions: dict[str, str] = field(default_factory=dict)
-    # An EventBridge pattern that starts an execution, and the bus it listens on.
+    # An EventBridge pattern that starts an execution, and the bus it listens on. Its strings
+    # may hold the same ``${Placeholder}``s (e.g. a bucket name that differs per deployment).
     trigger: dict[str, Any] | None = None
     trigger_bus: str = "default"
+
+    def render(self, text: str, resolve: Callable[[str], str]) -> str:
+        """``text`` with each ``${Placeholder}`` replaced by ``resolve(<its env name>)``."""
+        for placeholder, env_name in self.substitutions.items():
+            if "${" + placeholder + "}" in text:
+                text = text.replace("${" + placeholder + "}", resolve(env_name))
+        return text
+
+    def trigger_pattern(self, resolve: Callable[[str], str]) -> dict[str, Any] | None:
+        """The trigger with its placeholders resolved (values are JSON-escaped)."""
+        if self.trigger is None:
+            return None
+        rendered = self.render(json.dumps(self.trigger), lambda env: json.dumps(resolve(env))[1:-1])
+        return json.loads(rendered)
 
 
 FUNCTIONS: tuple[FunctionDecl, ...] = (
@@ -113,20 +131,125 @@ FUNCTIONS: tuple[FunctionDecl, ...] = (
         timeout_seconds=30,
         description="Relays outbox events from the table stream to the event bus",
     ),
+    # Identity (docs/identity.md). USER_POOL also means the identity secret (resources.USER_POOL
+    # .secret_env): read access and its environment variable.
+    FunctionDecl(
+        name="auth",
+        module="functions.auth.handler",
+        uses=frozenset({TABLE, USER_POOL}),
+        description="Registration, codes, sign-in, sessions, password reset, OAuth, GitHub OIDC",
+    ),
+    FunctionDecl(
+        name="auth-mailer",
+        module="functions.auth.mailer",
+        uses=frozenset({TABLE, USER_POOL, MAIL}),
+        memory_mb=256,
+        timeout_seconds=30,
+        description="Sends verification and password-reset codes (CodeRequest stream records)",
+    ),
+    FunctionDecl(
+        name="users",
+        module="functions.users.handler",
+        uses=frozenset({TABLE, USER_POOL}),
+        description="The caller's profile, data export and account deletion (/v1/me)",
+    ),
+    FunctionDecl(
+        name="admin",
+        module="functions.admin.handler",
+        uses=frozenset({TABLE, USER_POOL}),
+        description="Admin: accounts (list, ban, roles) and the audit log",
+    ),
+    FunctionDecl(
+        name="media",
+        module="functions.media.handler",
+        uses=frozenset({TABLE, UPLOADS, MEDIA, PLAYBACK_SECRET}),
+        description="Media uploads (presigned POST), media status, signed HLS playback",
+    ),
+    # Courses and enrollment (docs/courses.md). USER_POOL: the course page verifies an optional
+    # bearer token itself (a public route has no authorizer).
+    FunctionDecl(
+        name="courses",
+        module="functions.courses.handler",
+        uses=frozenset({TABLE, USER_POOL}),
+        description="Catalog, categories, course authoring (sections, lessons), lesson access",
+    ),
+    FunctionDecl(
+        name="enrollment",
+        module="functions.enrollment.handler",
+        uses=frozenset({TABLE}),
+        description="Enrollment, progress, course roster, the learner's dashboard",
+    ),
+    FunctionDecl(
+        name="catalog-projector",
+        module="functions.courses.projector",
+        uses=frozenset({TABLE}),
+        memory_mb=256,
+        timeout_seconds=60,
+        description="Keeps the catalog projection in step with courses (CatalogRefresh inserts)",
+    ),
 )
 
 # Unknown routes reach this function, so their 404 carries the error envelope in AWS too.
 DEFAULT_ROUTE_FUNCTION = "health"
 
-CONSUMERS: tuple[ConsumerDecl, ...] = ()
+CONSUMERS: tuple[ConsumerDecl, ...] = (
+    # The transcode workflow's work queue (sqs:sendMessage.waitForTaskToken). The worker keeps a
+    # message hidden while it works (functions/transcode/worker.py), so the timeout only bounds
+    # how soon a crashed worker's task is delivered again.
+    ConsumerDecl(
+        name="transcode",
+        function=None,
+        env="TRANSCODE_QUEUE_URL",
+        batch_size=1,
+        max_receive_count=3,
+        visibility_timeout_seconds=900,
+    ),
+)
 
-CONTAINER_WORKERS: tuple[ContainerWorkerDecl, ...] = ()
+CONTAINER_WORKERS: tuple[ContainerWorkerDecl, ...] = (
+    # Also answers the transcode state machine's task tokens (states:SendTask*).
+    ContainerWorkerDecl(
+        name="transcode-worker",
+        queue="transcode",
+        module="functions.transcode.worker",
+        uses=frozenset({TABLE, UPLOADS, MEDIA}),
+    ),
+)
 
 STREAM_CONSUMERS: tuple[StreamConsumerDecl, ...] = (
     StreamConsumerDecl(name="outbox-relay", function="outbox", entity="OutboxEvent"),
+    StreamConsumerDecl(name="code-mailer", function="auth-mailer", entity="CodeRequest"),
+    StreamConsumerDecl(
+        name="catalog-projection", function="catalog-projector", entity="CatalogRefresh"
+    ),
 )
 
-STATE_MACHINES: tuple[StateMachineDecl, ...] = ()
+STATE_MACHINES: tuple[StateMachineDecl, ...] = (
+    # An upload's "Object Created" (S3 → the account's default bus) → probe, HLS ladder, publish,
+    # record, MediaReady/MediaFailed. Needs dynamodb:UpdateItem on the table, sqs:SendMessage on
+    # the work queue, events:PutEvents on the bus, s3:GetObject on uploads and s3:PutObject on
+    # media (images and documents are copied as they are).
+    StateMachineDecl(
+        name="transcode",
+        definition="statemachines/transcode.asl.json",
+        substitutions={
+            "TableName": "TABLE_NAME",
+            "EventBusName": "EVENT_BUS_NAME",
+            "TranscodeQueueUrl": "TRANSCODE_QUEUE_URL",
+            "MediaBucket": "MEDIA_BUCKET",
+            "UploadsBucket": "UPLOADS_BUCKET",
+        },
+        trigger={
+            "source": ["aws.s3"],
+            "detail-type": ["Object Created"],
+            "detail": {
+                "bucket": {"name": ["${UploadsBucket}"]},
+                "object": {"key": [{"prefix": "uploads/"}]},
+            },
+        },
+        trigger_bus="default",
+    ),
+)
 
 
 def function(name: str) -> FunctionDecl:

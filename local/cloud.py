@@ -5,17 +5,22 @@ from __future__ import annotations
 import json
 import logging
 import os
+import secrets
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import boto3
 import requests
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from moto.server import ThreadedMotoServer
 
 from coursewave import resources
 from coursewave.config import reset_settings
 from functions import registry
+from local import moto_dynamodb, moto_streams
 
 REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"
@@ -107,6 +112,8 @@ def apply_environment(env: dict[str, str]) -> None:
 
 def provision(endpoint: str | None) -> Provisioned:
     """Create every declared resource in moto; return the functions' environment."""
+    moto_dynamodb.install()
+    moto_streams.install()
     apply_environment(base_environment(endpoint))
     out = Provisioned(endpoint=endpoint, env=base_environment(endpoint))
     _table(out)
@@ -114,6 +121,7 @@ def provision(endpoint: str | None) -> Provisioned:
     _bus_and_consumers(out)
     _user_pool(out)
     _mail(out)
+    _secrets(out)
     _state_machines(out)
     apply_environment(out.env)
     return out
@@ -228,8 +236,10 @@ def _user_pool(out: Provisioned) -> None:
     idp = _client("cognito-idp")
     pool = idp.create_user_pool(
         PoolName="coursewave-local",
-        UsernameAttributes=["email"],
-        AutoVerifiedAttributes=["email"],
+        UsernameAttributes=list(decl.username_attributes),
+        UsernameConfiguration={"CaseSensitive": False},
+        AutoVerifiedAttributes=list(decl.auto_verified_attributes),
+        AdminCreateUserConfig={"AllowAdminCreateUserOnly": not decl.self_sign_up},
         Policies={
             "PasswordPolicy": {
                 "MinimumLength": policy.min_length,
@@ -240,10 +250,12 @@ def _user_pool(out: Provisioned) -> None:
             }
         },
     )["UserPool"]
+    flows = (*decl.auth_flows, *decl.local_only_auth_flows)
     client = idp.create_user_pool_client(
         UserPoolId=pool["Id"],
         ClientName="coursewave-api",
-        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        ExplicitAuthFlows=[f"ALLOW_{flow}" for flow in flows],
+        PreventUserExistenceErrors="ENABLED" if decl.prevent_user_existence_errors else "LEGACY",
         AccessTokenValidity=decl.access_token_minutes,
         IdTokenValidity=decl.id_token_minutes,
         RefreshTokenValidity=decl.refresh_token_days,
@@ -253,6 +265,37 @@ def _user_pool(out: Provisioned) -> None:
         idp.create_group(UserPoolId=pool["Id"], GroupName=group)
     out.env[decl.pool_env] = pool["Id"]
     out.env[decl.client_env] = client["ClientId"]
+    # The identity secret (code pepper, the GitHub adapter's signing key, provider secrets) is
+    # generated here, as AWS keeps it in Secrets Manager; the redirect allow-list starts with a
+    # web front end's dev server (the runner adds its own demo page).
+    secret = _client("secretsmanager").create_secret(
+        Name="coursewave-local-identity", SecretString=json.dumps(_identity_secret())
+    )
+    out.env[decl.secret_env] = secret["ARN"]
+    out.env[resources.GITHUB.client_id_env] = "local-github-client"
+    out.env[resources.GOOGLE.client_id_env] = "local-google-client"
+    out.env[decl.redirect_uris_env] = LOCAL_FRONTEND_CALLBACK
+
+
+LOCAL_FRONTEND_CALLBACK = "http://localhost:5173/auth/callback"
+
+
+def _identity_secret() -> dict[str, str]:
+    return {
+        "code_pepper": secrets.token_urlsafe(32),
+        "oidc_signing_key": _local_signing_key(),
+        "github_client_secret": secrets.token_urlsafe(24),
+        "google_client_secret": secrets.token_urlsafe(24),
+    }
+
+
+@cache
+def _local_signing_key() -> str:
+    """One RSA key per process: generating it costs ~50 ms, and each test provisions anew."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
 
 
 def _mail(out: Provisioned) -> None:
@@ -260,12 +303,22 @@ def _mail(out: Provisioned) -> None:
     out.env["MAIL_FROM"] = f"Coursewave <no-reply@{MAIL_DOMAIN}>"
 
 
+def _secrets(out: Provisioned) -> None:
+    """Random secrets, generated in Secrets Manager as the stack does in AWS."""
+    manager = _client("secretsmanager")
+    for decl in resources.SECRETS:
+        secret = manager.create_secret(
+            Name=f"coursewave-local-{decl.logical_id}", SecretString=secrets.token_urlsafe(48)
+        )
+        out.env[decl.env] = secret["ARN"]
+
+
 def _state_machines(out: Provisioned) -> None:
     sfn = _client("stepfunctions")
     for decl in registry.STATE_MACHINES:
-        definition = (REPO_ROOT / decl.definition).read_text()
-        for placeholder, env_name in decl.substitutions.items():
-            definition = definition.replace("${" + placeholder + "}", _resolve(out, env_name))
+        definition = decl.render(
+            (REPO_ROOT / decl.definition).read_text(), lambda env: _resolve(out, env)
+        )
         arn = sfn.create_state_machine(
             name=f"coursewave-{decl.name}",
             definition=definition,
@@ -277,7 +330,8 @@ def _state_machines(out: Provisioned) -> None:
             # moto's EventBridge cannot target Step Functions: route the rule to a queue that
             # the runner drains into StartExecution (local/pollers.py).
             url, dlq = _queue_with_dlq(f"coursewave-sfn-{decl.name}", 5, 30)
-            _rule_to_queue(decl.trigger_bus, f"coursewave-sfn-{decl.name}", decl.trigger, url)
+            pattern = decl.trigger_pattern(lambda env: _resolve(out, env))
+            _rule_to_queue(decl.trigger_bus, f"coursewave-sfn-{decl.name}", pattern, url)
             out.state_machine_queues[decl.name] = url
             out.dead_letter_queues[f"sfn-{decl.name}"] = dlq
 

@@ -19,8 +19,9 @@ from local.apigw import CompiledRoute, LambdaContext, http_api_event, match
 from local.authorizer import JwtAuthorizer, Rejected
 
 MAX_REQUEST_BYTES = 10 * 1024 * 1024  # API Gateway's own payload limit
-# A local-only route: query parameters → (status, content type, body).
-LocalRoute = Callable[[dict[str, str]], tuple[int, str, bytes]]
+# A local-only route: parameters → (status, content type, body) or with extra headers (e.g. a
+# redirect's Location). GET passes the query string; POST the query string and a form body.
+LocalRoute = Callable[[dict[str, str]], tuple[Any, ...]]
 
 
 def compiled_routes() -> list[CompiledRoute]:
@@ -55,10 +56,12 @@ class Gateway:
     ) -> tuple[int, dict[str, str], bytes]:
         url = urlsplit(target)
         headers = {name.lower(): value for name, value in headers.items()}
-        if url.path in self.local_routes and method == "GET":
-            query = dict(parse_qsl(url.query))
-            status, content_type, payload = self.local_routes[url.path](query)
-            return status, {"Content-Type": content_type}, payload
+        if url.path in self.local_routes and method in ("GET", "POST"):
+            params = dict(parse_qsl(url.query))
+            if method == "POST":
+                params.update(parse_qsl(body.decode("utf-8", errors="replace")))
+            status, content_type, payload, *extra = self.local_routes[url.path](params)
+            return status, {"Content-Type": content_type, **(extra[0] if extra else {})}, payload
         if method == "OPTIONS" and "access-control-request-method" in headers:
             return HTTPStatus.NO_CONTENT, cors_preflight_headers(), b""
         found = match(self.routes, method, url.path)

@@ -8,6 +8,7 @@ are retried, in order, until they succeed.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import time
@@ -183,8 +184,9 @@ class StreamPoller(Poller):
 class StateMachineTarget(SqsPoller):
     """EventBridge → StartExecution: the target moto cannot run, fed through a bridge queue.
 
-    The execution is named after the EventBridge event id, so a redelivered event starts nothing
-    new (StartExecution with a known name is idempotent on Standard workflows).
+    The execution is named after the EventBridge event (its id and a digest of its content), so
+    a redelivered event starts nothing new (StartExecution with a known name is idempotent on
+    Standard workflows). The digest is needed because moto gives every S3 event the same id.
     """
 
     def __init__(self, name: str, queue_url: str, state_machine_arn: str, log: Log) -> None:
@@ -196,7 +198,8 @@ class StateMachineTarget(SqsPoller):
         failures = []
         for record in event["Records"]:
             body = json.loads(record["body"])
-            name = str(body.get("id") or uuid.uuid4())[:80]
+            digest = hashlib.sha256(record["body"].encode()).hexdigest()[:16]
+            name = f"{str(body.get('id') or uuid.uuid4())[:63]}-{digest}"
             try:
                 self.sfn.start_execution(
                     stateMachineArn=self.state_machine_arn, name=name, input=record["body"]

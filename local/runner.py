@@ -16,8 +16,9 @@ from pathlib import Path
 from functions import registry
 from local import seed
 from local.authorizer import JwtAuthorizer
-from local.cloud import REGION, MotoCloud, Provisioned, provision
+from local.cloud import REGION, MotoCloud, Provisioned, apply_environment, provision
 from local.docs import docs_routes
+from local.fake_oauth import FAKE_COGNITO_PREFIX, FakeHostedUi
 from local.gateway import Gateway, serve
 from local.mailbox import Mailbox
 from local.pollers import Poller, SqsPoller, StateMachineTarget, StreamPoller
@@ -81,6 +82,13 @@ class LocalPlatform:
         self.cloud.start()
         self.log(f"moto server on {self.cloud.endpoint} (Step Functions execution on)")
         self.provisioned = provision(self.cloud.endpoint)
+        # Absolute URLs the API hands out (e.g. playback URLs) point at this gateway.
+        self.provisioned.env["PUBLIC_BASE_URL"] = self.url
+        # OAuth sign-in goes through the local stand-in for Cognito's hosted UI (fake_oauth);
+        # its demo landing page is an allowed redirect URI besides the front end's.
+        self.provisioned.env["COGNITO_DOMAIN_URL"] = f"{self.url}{FAKE_COGNITO_PREFIX}"
+        self.provisioned.env["OAUTH_REDIRECT_URIS"] += f",{self.url}/_local/oauth/callback"
+        apply_environment(self.provisioned.env)
         self.log(
             f"provisioned: table, {len(registry.CONSUMERS)} consumer queue(s) with DLQs, "
             f"{len(registry.STATE_MACHINES)} state machine(s), user pool, buckets, event bus"
@@ -90,7 +98,12 @@ class LocalPlatform:
         authorizer = JwtAuthorizer(
             self.provisioned.jwks_url, self.provisioned.issuer, self.provisioned.client_id
         )
-        local_routes = {"/_local/mailbox": self.mailbox.route, **docs_routes()}
+        hosted_ui = FakeHostedUi(self.provisioned.user_pool_id, self.provisioned.client_id, REGION)
+        local_routes = {
+            "/_local/mailbox": self.mailbox.route,
+            **docs_routes(),
+            **hosted_ui.routes(FAKE_COGNITO_PREFIX),
+        }
         gateway = Gateway(authorizer, local_routes, log=self._request_log)
         self.server = serve(gateway, self.host, self.port)
         threading.Thread(target=self.server.serve_forever, name="gateway", daemon=True).start()

@@ -9,10 +9,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import boto3
+from pynamodb.connection import Connection
+from pynamodb.transactions import TransactWrite
 
 from coursewave.clock import now_iso
 from coursewave.resources import ROLE_GROUPS
-from coursewave.users import User
+from coursewave.users import ACTIVE, PASSWORD, User, new_user_items, normalise_email
+from functions.courses.demo import seed_demo_course
+from functions.media.demo import seed_demo_video
 
 DEMO_DOMAIN = "demo.coursewave.dev"
 
@@ -41,8 +45,10 @@ def generate_password() -> str:
 def create_user(
     user_pool_id: str, email: str, name: str, roles: tuple[str, ...], password: str
 ) -> str:
-    """A confirmed Cognito user with a permanent password, its groups and its record."""
+    """A confirmed, active account: a Cognito user with a permanent password in its groups, and
+    its record, email claim and role items (as registration + confirmation would leave them)."""
     idp = boto3.client("cognito-idp")
+    email = normalise_email(email)
     created = idp.admin_create_user(
         UserPoolId=user_pool_id,
         Username=email,
@@ -61,13 +67,24 @@ def create_user(
         idp.admin_add_user_to_group(
             UserPoolId=user_pool_id, Username=email, GroupName=ROLE_GROUPS[role]
         )
-    User(
+    moment = now_iso()
+    user = User(
         user_id=user_id,
         email=email,
         name=name,
         roles=list(roles),
-        created_at=now_iso(),
-    ).save()
+        status=ACTIVE,
+        provider=PASSWORD,
+        cognito_username=created["Username"],
+        verified_at=moment,
+        preferences={},
+        created_at=moment,
+        updated_at=moment,
+        revision=0,
+    )
+    with TransactWrite(connection=Connection()) as tx:
+        for item in new_user_items(user):
+            tx.save(item)
     return user_id
 
 
@@ -82,3 +99,10 @@ def seed_users(user_pool_id: str, password: str) -> dict[str, str]:
 # Feature seeders: each takes the running ``LocalPlatform`` (its ``demo`` users, ``url``, ``log``)
 # and adds what its feature needs to look alive. They run in order after the demo users exist.
 SEEDERS: list[Callable[[Any], None]] = []
+
+# Courses: a published demo course by the demo instructor (functions/courses/demo.py).
+SEEDERS.append(seed_demo_course)
+
+# Media: a generated clip, uploaded and transcoded in the background, then added to the demo
+# course as a preview video lesson (functions/media/demo.py).
+SEEDERS.append(seed_demo_video)

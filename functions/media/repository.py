@@ -1,4 +1,8 @@
-"""Media records: one per upload, from presigned POST to published HLS (or failure)."""
+"""Media records: one per upload, from presigned POST to published HLS (or failure).
+
+The transcode workflow (statemachines/transcode.asl.json) and its worker update these items
+directly (status, progress_percent, renditions, …): keep attribute names in step with them.
+"""
 
 from __future__ import annotations
 
@@ -43,8 +47,12 @@ class Media(Item, discriminator="Media"):
     duration_seconds = NumberAttribute(null=True)
     renditions = ListAttribute(of=Rendition, default=list)
     output_prefix = UnicodeAttribute(null=True)  # media bucket prefix of the published files
+    published_key = UnicodeAttribute(null=True)  # master.m3u8 of a video; the file otherwise
     thumbnail_key = UnicodeAttribute(null=True)
-    error = UnicodeAttribute(null=True)
+    error = UnicodeAttribute(null=True)  # for the instructor, when failed
+    error_code = UnicodeAttribute(null=True)  # e.g. Transcode.NotAVideo, States.Timeout
+    attempt = UnicodeAttribute(null=True)  # the workflow execution processing the upload
+    correlation_id = UnicodeAttribute(null=True)  # of the upload request, carried by its events
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute(null=True)
 
@@ -66,3 +74,7 @@ class Media(Item, discriminator="Media"):
             return cls.get(cls.pk(media_id), "MEDIA", consistent_read=True)
         except cls.DoesNotExist:
             return None
+
+    def create(self) -> None:
+        """Write a new record; media ids are fresh, so an existing item is a bug, not a retry."""
+        self.save(condition=Media.PK.does_not_exist())

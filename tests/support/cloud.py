@@ -116,7 +116,7 @@ class Platform:
         Returns ``{"source", "detail-type", "detail"}`` dicts, as EventBridge would carry them.
         """
         found = []
-        for item in OutboxEvent.scan(OutboxEvent.entity == "OutboxEvent"):
+        for item in OutboxEvent.scan(OutboxEvent.entity == OutboxEvent):
             if detail_type is None or item.detail_type == detail_type:
                 detail = json.loads(item.detail)
                 validate_detail(item.detail_type, detail)

@@ -40,7 +40,7 @@ from coursewave.errors import (
     envelope,
 )
 from coursewave.observability import CORRELATION_HEADER, bind_correlation_id, logger, metrics
-from coursewave.users import ACTIVE, Principal, User
+from coursewave.users import ACTIVE, UNVERIFIED, Principal, User
 
 M = TypeVar("M", bound=BaseModel)
 MAX_BODY_BYTES = 1024 * 1024
@@ -338,21 +338,47 @@ def token_groups(claims: dict[str, Any]) -> list[str]:
 
 
 def authorize(access: Access, event: dict[str, Any]) -> Principal | None:
-    """The caller, checked against the route's access policy; ``None`` on a public route."""
+    """The caller, checked against the route's access policy; ``None`` on a public route.
+
+    The record decides, whatever the token says: an unconfirmed email answers 403
+    ``EMAIL_NOT_VERIFIED``, a banned or deleted account 403 ``ACCOUNT_DISABLED``, and a token
+    issued before the account's last "sign out everywhere" (logout, ban, password reset) 401.
+    """
     claims = jwt_claims(event)
     if claims is None:
         if access.public:
             return None
         raise Unauthenticated("A valid bearer token is required.")
-    user = User.find(str(claims.get("sub", "")))
+    return authorize_user(access, claims, User.find(str(claims.get("sub", ""))))
+
+
+def authorize_user(access: Access, claims: dict[str, Any], user: User | None) -> Principal:
+    """``authorize`` for a caller whose user record (``claims["sub"]``) is already read: for
+    handlers that fetch it in the same batch as their own items."""
     if user is None:
         raise Forbidden("No account exists for this token.")
+    if user.status == UNVERIFIED:
+        raise Forbidden("Confirm your email address first.", code="EMAIL_NOT_VERIFIED")
     if user.status != ACTIVE:
         raise AccountDisabled()
+    if _issued_before_revocation(claims, user.sessions_revoked_at):
+        raise Unauthenticated("This session has ended; sign in again.")
     principal = Principal.from_user(user)
     if access.roles and not principal.has_any_role(access.roles):
         raise Forbidden("Your role does not allow this action.")
     return principal
+
+
+def _issued_before_revocation(claims: dict[str, Any], revoked_at: float | None) -> bool:
+    """Token ``iat`` has whole seconds: tokens of the revocation's own second stay valid, so a
+    sign-in right after a sign-out works (API Gateway passes ``iat`` as a string)."""
+    if revoked_at is None:
+        return False
+    try:
+        issued_at = float(claims.get("iat", 0))
+    except (TypeError, ValueError):
+        return True
+    return issued_at < int(revoked_at)
 
 
 # -- inputs ---------------------------------------------------------------------------------

@@ -32,6 +32,30 @@ class Settings(BaseModel):
     transcode_queue_url: str | None = Field(default=None, alias="TRANSCODE_QUEUE_URL")
     mail_from: str | None = Field(default=None, alias="MAIL_FROM")
     public_base_url: str | None = Field(default=None, alias="PUBLIC_BASE_URL")
+    # Media playback: the Secrets Manager id of the HMAC key of playback tokens, and (in AWS) the
+    # CloudFront distribution in front of the media bucket with the key pair that signs its URLs.
+    # Without MEDIA_CDN_DOMAIN, media URLs are S3 presigned GETs (local mode).
+    playback_token_secret: str | None = Field(default=None, alias="PLAYBACK_TOKEN_SECRET")
+    media_cdn_domain: str | None = Field(default=None, alias="MEDIA_CDN_DOMAIN")
+    media_signing_key_id: str | None = Field(default=None, alias="MEDIA_SIGNING_KEY_ID")
+    media_signing_key_secret: str | None = Field(default=None, alias="MEDIA_SIGNING_KEY_SECRET")
+    # Identity (docs/identity.md). The secret is JSON: code_pepper, oidc_signing_key (PEM),
+    # github_client_secret; locally the runner generates one in moto at start.
+    identity_secret_id: str | None = Field(default=None, alias="IDENTITY_SECRET_ID")
+    # The Cognito domain serving /oauth2/authorize and /oauth2/token (unset: OAuth disabled).
+    cognito_domain_url: str | None = Field(default=None, alias="COGNITO_DOMAIN_URL")
+    # Comma-separated redirect URIs a client may ask OAuth sign-in to return to.
+    oauth_redirect_uris: str = Field(default="", alias="OAUTH_REDIRECT_URIS")
+    github_client_id: str | None = Field(default=None, alias="GITHUB_CLIENT_ID")
+    github_oauth_url: str = Field(default="https://github.com", alias="GITHUB_OAUTH_URL")
+    github_api_url: str = Field(default="https://api.github.com", alias="GITHUB_API_URL")
+    # A header set by the trusted proxy in front of the API (CloudFront: cloudfront-viewer-address)
+    # that carries the client's address; unset: API Gateway's sourceIp is the client.
+    client_ip_header: str | None = Field(default=None, alias="CLIENT_IP_HEADER")
+
+    @property
+    def oauth_redirect_allow_list(self) -> frozenset[str]:
+        return frozenset(uri.strip() for uri in self.oauth_redirect_uris.split(",") if uri.strip())
 
     def require(self, field: str) -> str:
         """The value of an optional setting this caller cannot work without."""

@@ -39,6 +39,18 @@ class BucketDecl:
 
 
 @dataclass(frozen=True)
+class SecretDecl:
+    """A random secret the stack generates in Secrets Manager (the local runner: in moto).
+
+    Functions receive the secret's id in ``env`` and read the value when they first need it.
+    """
+
+    logical_id: str
+    env: str
+    purpose: str
+
+
+@dataclass(frozen=True)
 class BusDecl:
     logical_id: str
     env: str
@@ -55,6 +67,27 @@ class PasswordPolicy:
 
 
 @dataclass(frozen=True)
+class FederatedProviderDecl:
+    """A sign-in provider federated through the user pool (docs/identity.md).
+
+    ``kind="google"`` is Cognito's native Google provider; ``kind="oidc"`` is an OpenID Connect
+    provider whose issuer is ``<API base URL><issuer_path>`` (the GitHub adapter the auth
+    function serves: discovery at ``<issuer>/.well-known/openid-configuration``). The client id
+    comes from the environment variable ``client_id_env``, the client secret from the identity
+    secret's JSON key ``secret_key``.
+    """
+
+    name: str  # the Cognito provider name, as in identity_provider=…
+    api_name: str  # the {provider} path segment of /v1/auth/oauth/{provider}/…
+    kind: str
+    client_id_env: str
+    secret_key: str
+    scopes: tuple[str, ...]
+    attribute_mapping: dict[str, str]  # user pool attribute → provider claim
+    issuer_path: str | None = None
+
+
+@dataclass(frozen=True)
 class UserPoolDecl:
     logical_id: str
     pool_env: str
@@ -64,6 +97,35 @@ class UserPoolDecl:
     access_token_minutes: int = 60
     id_token_minutes: int = 60
     refresh_token_days: int = 30
+    # Sign-in is by email (case-insensitive); accounts are created only by the auth function
+    # (admin API), which also owns verification codes: Cognito sends no email itself.
+    username_attributes: tuple[str, ...] = ("email",)
+    self_sign_up: bool = False
+    auto_verified_attributes: tuple[str, ...] = ()
+    # The app client's flows. The API signs in server-side (ADMIN_USER_PASSWORD_AUTH, with the
+    # caller's IP as context data); direct USER_PASSWORD_AUTH is enabled only in the local pool,
+    # for the test harness (tests/support, tests/e2e).
+    auth_flows: tuple[str, ...] = ("ADMIN_USER_PASSWORD_AUTH", "REFRESH_TOKEN_AUTH")
+    local_only_auth_flows: tuple[str, ...] = ("USER_PASSWORD_AUTH",)
+    prevent_user_existence_errors: bool = True
+    refresh_token_rotation: bool = True
+    # Threat protection (Plus feature plan) where the region offers it.
+    advanced_security_mode: str = "ENFORCED"
+    # Hosted UI / OAuth (authorization code + PKCE only) for federated sign-in; the callback
+    # URLs are the deployment's allow-list (env OAUTH_REDIRECT_URIS, infra setting).
+    oauth_flows: tuple[str, ...] = ("code",)
+    oauth_scopes: tuple[str, ...] = ("openid", "email", "profile", "aws.cognito.signin.user.admin")
+    domain_env: str = "COGNITO_DOMAIN_URL"
+    redirect_uris_env: str = "OAUTH_REDIRECT_URIS"
+    # Secrets Manager secret (JSON) the identity functions read: see coursewave.config.
+    secret_env: str = "IDENTITY_SECRET_ID"  # noqa: S105 - an environment variable name
+    secret_keys: tuple[str, ...] = (
+        "code_pepper",
+        "oidc_signing_key",
+        "github_client_secret",
+        "google_client_secret",
+    )
+    providers: tuple[FederatedProviderDecl, ...] = ()
 
 
 TABLE = TableDecl(
@@ -96,15 +158,43 @@ CERTIFICATES_BUCKET = BucketDecl(
 )
 BUCKETS = (UPLOADS_BUCKET, MEDIA_BUCKET, CERTIFICATES_BUCKET)
 
+PLAYBACK_TOKEN_SECRET = SecretDecl(
+    logical_id="PlaybackTokenSecret",
+    env="PLAYBACK_TOKEN_SECRET",
+    purpose="HMAC key of the short-lived HLS playback tokens (functions/media)",
+)
+SECRETS = (PLAYBACK_TOKEN_SECRET,)
+
 EVENT_BUS = BusDecl(logical_id="EventBus", env="EVENT_BUS_NAME", name="coursewave")
 
 ROLE_GROUPS = {"student": "students", "instructor": "instructors", "admin": "admins"}
+
+GOOGLE = FederatedProviderDecl(
+    name="Google",
+    api_name="google",
+    kind="google",
+    client_id_env="GOOGLE_CLIENT_ID",
+    secret_key="google_client_secret",  # noqa: S106 - a key name in the secret
+    scopes=("openid", "email", "profile"),
+    attribute_mapping={"email": "email", "email_verified": "email_verified", "name": "name"},
+)
+GITHUB = FederatedProviderDecl(
+    name="GitHub",
+    api_name="github",
+    kind="oidc",
+    client_id_env="GITHUB_CLIENT_ID",
+    secret_key="github_client_secret",  # noqa: S106 - a key name in the secret
+    scopes=("openid", "email", "profile"),
+    attribute_mapping={"email": "email", "email_verified": "email_verified", "name": "name"},
+    issuer_path="/v1/auth/oidc/github",
+)
 
 USER_POOL = UserPoolDecl(
     logical_id="UserPool",
     pool_env="USER_POOL_ID",
     client_env="USER_POOL_CLIENT_ID",
     groups=tuple(ROLE_GROUPS.values()),
+    providers=(GOOGLE, GITHUB),
 )
 
 

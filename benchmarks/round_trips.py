@@ -1,0 +1,146 @@
+"""DynamoDB round trips per API request, against the budgets of DESIGN.md §4.
+
+Builds the platform in-process (moto, the real gateway and handlers), creates a published course
+with lessons and a learner, then calls each route the way a client would and reads how many
+DynamoDB calls the request made (``local.guards.last_request``). Budget: ≤ 3 per request, ≤ 2
+for the catalog and the course page. The authenticated caller's user-record read counts.
+
+    python -m benchmarks round_trips
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+TITLE = "DynamoDB round trips per request (budget: 3; catalog and course page: 2)"
+BUDGET = 3
+PAGE_BUDGET = 2  # the catalog and the course page
+
+
+def measure(platform: Any) -> list[dict[str, Any]]:
+    """The measured rows for an in-process ``tests.support.cloud.Platform``."""
+    from local import guards
+    from tests.integration.courses.builders import build_course, enroll
+
+    owner = platform.user("instructor")
+    learner = platform.user("student")
+    course = build_course(platform, owner, lessons=4, title="Round trip course", tags=["bench"])
+    enroll(platform, course.id, learner)
+    unseen = build_course(platform, owner, lessons=1, title="A slug nobody asked for yet")
+    newcomer = platform.user("student")
+    platform.drain()
+    lesson = course.lesson_ids[0]
+    rows: list[dict[str, Any]] = []
+
+    def row(label: str, budget: int, call: Callable[[], Any], expect: int = 200) -> None:
+        response = call()
+        assert response.status == expect, (label, response.status, response.json())
+        stats = guards.last_request.get()
+        assert stats is not None
+        rows.append(
+            {
+                "request": label,
+                "route": stats.route_key,
+                "dynamodb_round_trips": stats.dynamodb_round_trips,
+                "calls": ", ".join(op for service, op in stats.calls if service == "dynamodb"),
+                "budget": budget,
+                "within_budget": stats.dynamodb_round_trips <= budget,
+            }
+        )
+
+    def get(path: str, caller: Any = None) -> Callable[[], Any]:
+        return lambda: platform.call("GET", path, caller=caller)
+
+    row("catalog list", PAGE_BUDGET, get("/v1/courses"))
+    row("catalog search + filters", PAGE_BUDGET, get("/v1/courses?q=round%20tri&price=free"))
+    row("categories", PAGE_BUDGET, get("/v1/categories"))
+    row("course detail by id (anonymous)", PAGE_BUDGET, get(f"/v1/courses/{course.id}"))
+    row("course detail by slug (anonymous)", PAGE_BUDGET, get(f"/v1/courses/{course.slug}"))
+    row(
+        "course detail by id (enrolled learner)",
+        PAGE_BUDGET,
+        get(f"/v1/courses/{course.id}", learner),
+    )
+    row(
+        "course detail by slug (enrolled learner; slug known to the instance)",
+        PAGE_BUDGET,
+        get(f"/v1/courses/{course.slug}", learner),
+    )
+    row(
+        "course detail by slug (signed in; slug new to the instance)",
+        PAGE_BUDGET,
+        get(f"/v1/courses/{unseen.slug}", learner),
+    )
+    row(
+        "enroll (new enrollment)",
+        BUDGET,
+        lambda: platform.call("POST", f"/v1/courses/{course.id}/enroll", caller=newcomer),
+        expect=201,
+    )
+    row(
+        "enroll (repeat)",
+        BUDGET,
+        lambda: platform.call("POST", f"/v1/courses/{course.id}/enroll", caller=newcomer),
+    )
+    row("lesson content", BUDGET, get(f"/v1/courses/{course.id}/lessons/{lesson}", learner))
+    row(
+        "complete lesson",
+        BUDGET,
+        lambda: platform.call(
+            "POST", f"/v1/courses/{course.id}/lessons/{lesson}/complete", caller=learner
+        ),
+    )
+    row(
+        "save resume position",
+        BUDGET,
+        lambda: platform.call(
+            "PUT",
+            f"/v1/courses/{course.id}/lessons/{lesson}/position",
+            caller=learner,
+            json_body={"position_seconds": 30},
+        ),
+        expect=204,
+    )
+    row("progress", BUDGET, get(f"/v1/courses/{course.id}/progress", learner))
+    row("dashboard", BUDGET, get("/v1/me/dashboard", learner))
+    row("my enrollments", BUDGET, get("/v1/me/enrollments", learner))
+    row("course roster (owner)", BUDGET, get(f"/v1/courses/{course.id}/students", owner))
+    row(
+        "add a lesson (owner)",
+        BUDGET,
+        lambda: platform.call(
+            "POST",
+            f"/v1/courses/{course.id}/lessons",
+            caller=owner,
+            json_body={
+                "section_id": course.section_ids[0],
+                "title": "One more",
+                "type": "text",
+                "content": "More.",
+            },
+        ),
+        expect=201,
+    )
+    row(
+        "publish (owner)",
+        BUDGET,
+        lambda: platform.call("POST", f"/v1/courses/{course.id}/publish", caller=owner),
+    )
+    return rows
+
+
+def run() -> list[dict[str, Any]]:
+    """Build an in-process platform, measure, tear it down."""
+    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+    os.environ.setdefault("COURSEWAVE_ACCESS_LOG", "0")
+    from tests.support.cloud import in_process_platform
+
+    platforms = in_process_platform()
+    platform = next(platforms)
+    try:
+        return measure(platform)
+    finally:
+        platforms.close()

@@ -1,0 +1,220 @@
+"""Transcode: what the whole upload-to-ready path costs over FFmpeg itself.
+
+One 60 s 720p clip (H.264/AAC, generated), three ways, in one run:
+
+* **ours**: the local platform end to end: presigned POST to the local S3 → "Object Created" →
+  the workflow (moto Step Functions) → the worker (download, the one-process ladder, thumbnail,
+  measured master playlist, upload) → the item is ``ready`` (timed from the POST to the first
+  ``GET /v1/media/{id}`` that says so; polled every 50 ms once the encode is done);
+* **by hand**: the same ladder command (``build_ladder_command``) run directly;
+* **per rendition**: one FFmpeg process per rendition with the same settings
+  (``per_rendition_commands``), one after the other, and all at once.
+
+Each path runs ``ROUNDS`` times, interleaved, and the fastest run counts. Targets (DESIGN.md
+§4): ours ≤ 1.10x by hand; ours ≥ 1.2x faster than one process per rendition.
+"""
+
+from __future__ import annotations
+
+import resource
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+import requests
+
+from functions.transcode.ffmpeg import build_ladder_command, per_rendition_commands
+from functions.transcode.ladder import plan_ladder
+from functions.transcode.probe import probe
+from functions.transcode.samples import make_test_clip
+
+TITLE = "Transcode: upload-to-ready of a 60 s 720p clip vs FFmpeg by hand (ratios, one run)"
+CLIP_SECONDS = 60
+ROUNDS = 2
+IDLE_SAMPLE_SECONDS = 5.0
+SLOW_POLL_SECONDS, FAST_POLL_SECONDS = 1.0, 0.05
+NEW_COURSE = {
+    "title": "Benchmark course",
+    "description": "A course that holds the benchmark's upload.",
+    "category": "photography-and-video",
+    "level": "beginner",
+    "price": {"amount": 0, "currency": "USD"},
+}
+
+
+@dataclass(frozen=True)
+class Cost:
+    wall: float  # seconds
+    cpu: float  # user + system seconds of the work (FFmpeg's and, for ours, the platform's)
+
+
+def _cpu(include_self: bool) -> float:
+    """CPU seconds used so far by finished child processes (and this process)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used = children.ru_utime + children.ru_stime
+    if include_self:
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        used += own.ru_utime + own.ru_stime
+    return used
+
+
+def _measured(action: Callable[[], Any]) -> Cost:
+    cpu, started = _cpu(include_self=False), time.perf_counter()
+    action()
+    return Cost(time.perf_counter() - started, _cpu(include_self=False) - cpu)
+
+
+def _run_in_empty_dir(command: list[str]) -> None:
+    with tempfile.TemporaryDirectory(prefix="bench-ffmpeg-") as out:
+        subprocess.run(command, cwd=out, check=True, capture_output=True)
+
+
+def _ladder_by_hand(clip: Path) -> Cost:
+    command = build_ladder_command(clip, plan_ladder(probe(clip)))
+    return _measured(lambda: _run_in_empty_dir(command))
+
+
+def _per_rendition(clip: Path, parallel: bool) -> Cost:
+    commands = per_rendition_commands(clip, plan_ladder(probe(clip)))
+
+    def run_all() -> None:
+        if parallel:
+            with ThreadPoolExecutor(max_workers=len(commands)) as pool:
+                list(pool.map(_run_in_empty_dir, commands))
+        else:
+            for command in commands:
+                _run_in_empty_dir(command)
+
+    return _measured(run_all)
+
+
+class _LocalPlatform:
+    """The local runner in this process (moto server, gateway, pollers, worker), one instructor
+    and one course to upload into."""
+
+    def __enter__(self) -> _LocalPlatform:
+        from local import seed
+        from local.runner import LocalPlatform, free_port
+
+        self.platform = LocalPlatform(port=free_port(), seed_demo=False, log=lambda _: None)
+        self.platform.start()
+        provisioned = self.platform.provisioned
+        assert provisioned is not None
+        email, password = "bench-instructor@example.test", seed.generate_password()
+        seed.create_user(
+            provisioned.user_pool_id, email, "Bench", ("student", "instructor"), password
+        )
+        token = boto3.client("cognito-idp").initiate_auth(
+            ClientId=provisioned.client_id,
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": email, "PASSWORD": password},
+        )["AuthenticationResult"]["AccessToken"]
+        self.api = requests.Session()
+        self.api.headers["Authorization"] = f"Bearer {token}"
+        self.course_id = self._call("POST", "/v1/courses", NEW_COURSE)["id"]
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.platform.stop()
+
+    def idle_cpu_rate(self, seconds: float = IDLE_SAMPLE_SECONDS) -> float:
+        """CPU seconds per second the runner burns doing nothing (its pollers, moto)."""
+        cpu, started = _cpu(include_self=True), time.perf_counter()
+        time.sleep(seconds)
+        return (_cpu(include_self=True) - cpu) / (time.perf_counter() - started)
+
+    def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        response = self.api.request(method, self.platform.url + path, json=body, timeout=30)
+        response.raise_for_status()
+        return response.json()
+
+    def upload_to_ready(self, clip: Path) -> Cost:
+        """From the POST to S3 to ready; CPU of this whole process (moto, gateway, worker,
+        client) and of the FFmpeg/ffprobe processes the worker ran."""
+        data = clip.read_bytes()
+        ticket = self._call(
+            "POST",
+            "/v1/media/uploads",
+            {
+                "course_id": self.course_id,
+                "filename": "bench.mp4",
+                "content_type": "video/mp4",
+                "size_bytes": len(data),
+            },
+        )
+        cpu, started = _cpu(include_self=True), time.perf_counter()
+        requests.post(
+            ticket["upload"]["url"],
+            data=ticket["upload"]["fields"],
+            files={"file": ("bench.mp4", data, "video/mp4")},
+            timeout=120,
+        ).raise_for_status()
+        while True:
+            media = self._call("GET", f"/v1/media/{ticket['media_id']}")
+            if media["status"] == "ready":
+                return Cost(time.perf_counter() - started, _cpu(include_self=True) - cpu)
+            if media["status"] == "failed":
+                raise RuntimeError(f"the benchmark upload failed: {media['error']}")
+            # Each poll is a request through the gateway: polling fast during the encode would
+            # take CPU from FFmpeg, so poll slowly until the encode is done (90 %).
+            time.sleep(FAST_POLL_SECONDS if media["progress_percent"] >= 90 else SLOW_POLL_SECONDS)
+
+
+def run() -> list[dict[str, object]]:
+    """Each path ``ROUNDS`` times, interleaved; the best run of each counts (on a shared machine
+    the minimum is the least disturbed measurement). CPU seconds are reported beside wall time:
+    they hardly move with other load on the machine, wall time does. The local runner's pollers
+    and moto burn CPU even when idle (``idle_cpu_rate``): the pipeline's own cost is estimated
+    without it, since the worker runs alone in its container in AWS."""
+    costs: dict[str, list[Cost]] = {"ours": [], "hand": [], "sequence": [], "parallel": []}
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-transcode-") as scratch,
+        _LocalPlatform() as local,
+    ):
+        clip = make_test_clip(
+            Path(scratch) / "clip.mp4", seconds=CLIP_SECONDS, width=1280, height=720, fps=30
+        )
+        renditions = ", ".join(r.name for r in plan_ladder(probe(clip)).renditions)
+        idle_rate = local.idle_cpu_rate()
+        for _ in range(ROUNDS):
+            costs["hand"].append(_ladder_by_hand(clip))
+            costs["ours"].append(local.upload_to_ready(clip))
+            costs["sequence"].append(_per_rendition(clip, parallel=False))
+            costs["parallel"].append(_per_rendition(clip, parallel=True))
+    wall = {path: min(c.wall for c in runs) for path, runs in costs.items()}
+    cpu = {path: min(c.cpu for c in runs) for path, runs in costs.items()}
+    leanest = min(costs["ours"], key=lambda c: c.cpu)
+    pipeline_cpu = leanest.cpu - idle_rate * leanest.wall
+
+    def row(path: str, key: str, target: str) -> dict[str, object]:
+        return {
+            "path": path,
+            "wall s": f"{wall[key]:.1f}",
+            "wall vs by hand": f"{wall[key] / wall['hand']:.2f}x",
+            "ours faster by": f"{wall[key] / wall['ours']:.2f}x" if key != "ours" else "-",
+            "cpu s": f"{cpu[key]:.1f}",
+            "cpu vs by hand": f"{cpu[key] / cpu['hand']:.2f}x",
+            "target": target,
+        }
+
+    return [
+        row(f"ours: upload to ready ({renditions})", "ours", "wall <= 1.10x by hand"),
+        {
+            "path": "ours, less the idle local runner (pollers, moto)",
+            "wall s": "-",
+            "wall vs by hand": "-",
+            "ours faster by": "-",
+            "cpu s": f"{pipeline_cpu:.1f}",
+            "cpu vs by hand": f"{pipeline_cpu / cpu['hand']:.2f}x",
+            "target": f"(idle: {idle_rate:.2f} cpu s/s)",
+        },
+        row("by hand: the same one-process ladder command", "hand", "baseline"),
+        row("one process per rendition, in sequence", "sequence", "ours >= 1.2x faster"),
+        row("one process per rendition, all at once", "parallel", "(for reference)"),
+    ]

@@ -1,0 +1,105 @@
+"""Request and response bodies of the auth routes."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from coursewave.users import normalise_email
+from functions.auth import rules
+from functions.users.models import Name
+
+
+def _email(value: str) -> str:
+    email = normalise_email(value)
+    problem = rules.email_problem(email)
+    if problem:
+        raise ValueError(problem)
+    return email
+
+
+Email = Annotated[str, Field(max_length=320), AfterValidator(_email)]
+# The policy itself is checked in logic (it needs the email, and names the field in the 422).
+Password = Annotated[str, Field(min_length=1, max_length=1024)]
+Code = Annotated[str, Field(pattern=r"^\d{6}$", description="the 6-digit code from the email")]
+RedirectUri = Annotated[str, Field(min_length=1, max_length=2048)]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RegisterBody(Body):
+    email: Email
+    password: Password
+    name: Name
+
+
+class ConfirmBody(Body):
+    email: Email
+    code: Code
+
+
+class EmailBody(Body):
+    email: Email
+
+
+class LoginBody(Body):
+    email: Email
+    password: Password
+
+
+class RefreshBody(Body):
+    refresh_token: str = Field(min_length=1, max_length=8192)
+
+
+class ResetBody(Body):
+    email: Email
+    code: Code
+    new_password: Password
+
+
+class OAuthAuthorizeQuery(Body):
+    redirect_uri: RedirectUri
+
+
+class OAuthCallbackBody(Body):
+    code: str = Field(min_length=1, max_length=2048)
+    state: str = Field(min_length=1, max_length=256)
+    redirect_uri: RedirectUri
+
+
+class RegisteredUser(BaseModel):
+    id: str
+    email: str
+    name: str
+    roles: list[str]
+
+
+class Registration(BaseModel):
+    user: RegisteredUser
+    confirmation_required: bool
+
+
+class TokenSet(BaseModel):
+    access_token: str
+    id_token: str
+    refresh_token: str
+    token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 - the OAuth token type
+    expires_in: int
+
+
+class RefreshedTokens(BaseModel):
+    access_token: str
+    id_token: str
+    token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 - the OAuth token type
+    expires_in: int
+    refresh_token: str | None = Field(
+        default=None, description="present when the pool rotated the refresh token: use it next"
+    )
+
+
+class OAuthStart(BaseModel):
+    authorization_url: str
+    state: str

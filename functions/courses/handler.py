@@ -1,0 +1,302 @@
+"""Catalog and course routes (API.md "Catalog and courses")."""
+
+from __future__ import annotations
+
+from coursewave.api import PUBLIC, Api, Request, roles, signed_in
+from coursewave.users import Principal
+from functions.courses import catalog, logic, viewer
+from functions.courses.access import viewable_lesson
+from functions.courses.logic import LessonSpec, SavedLesson, VideoSpec
+from functions.courses.models import (
+    CatalogQuery,
+    CategoryList,
+    CategoryOut,
+    CourseIn,
+    CourseOut,
+    CoursePage,
+    CoursePatch,
+    CourseSummaryOut,
+    LessonIn,
+    LessonOut,
+    LessonPatch,
+    SectionIn,
+    SectionOut,
+    SectionPatch,
+    UploadVideoIn,
+    VideoOut,
+    course_out,
+    section_out,
+)
+
+app = Api("courses")
+lambda_handler = app.lambda_handler
+
+AUTHORS = roles("instructor", "admin", who="the course's instructor (owner), admin")
+LESSON_VIEWERS = signed_in(
+    who="enrolled learners (once drip opens the lesson), anyone signed in for a preview lesson "
+    "of a published course, the owner, admin"
+)
+
+
+@app.route(
+    "GET",
+    "/v1/categories",
+    access=PUBLIC,
+    summary="Categories with their number of published courses",
+    response=CategoryList,
+)
+def list_categories() -> CategoryList:
+    return CategoryList(
+        items=[
+            CategoryOut(id=cid, name=name, course_count=count)
+            for cid, name, count in logic.categories()
+        ]
+    )
+
+
+@app.route(
+    "GET",
+    "/v1/courses",
+    access=PUBLIC,
+    summary="The catalog: published courses, filtered, searched and sorted",
+    query=CatalogQuery,
+    response=CoursePage,
+)
+def list_courses(query: CatalogQuery) -> CoursePage:
+    filters = catalog.Filters(
+        q=query.q,
+        category=query.category,
+        level=query.level,
+        price=query.price,
+        instructor_id=query.instructor_id,
+    )
+    summaries, next_cursor = logic.catalog_page(filters, query.sort, query.limit, query.cursor)
+    return CoursePage(items=[CourseSummaryOut.of(s) for s in summaries], next_cursor=next_cursor)
+
+
+@app.route(
+    "GET",
+    "/v1/courses/{id}",
+    access=PUBLIC,
+    summary="A course page (by id or slug): the outline, never lesson content. Drafts are "
+    "shown to their owner and admins when they send their bearer token",
+    response=CourseOut,
+)
+def get_course(id: str, request: Request) -> CourseOut:
+    view = logic.course_page(id, viewer.optional_claims(request))
+    return course_out(view.course, view.locked_until)
+
+
+@app.route(
+    "POST",
+    "/v1/courses",
+    access=roles("instructor", "admin"),
+    summary="Create a draft course; the caller is its owner",
+    status=201,
+    body=CourseIn,
+    response=CourseOut,
+)
+def create_course(body: CourseIn, principal: Principal) -> CourseOut:
+    course = logic.create_course(
+        principal,
+        title=body.title,
+        subtitle=body.subtitle,
+        description=body.description,
+        category=body.category,
+        level=body.level,
+        tags=body.tags,
+        price=body.price.to_money(),
+    )
+    return course_out(course)
+
+
+@app.route(
+    "PATCH",
+    "/v1/courses/{id}",
+    access=AUTHORS,
+    summary="Change a course's details",
+    body=CoursePatch,
+    response=CourseOut,
+)
+def update_course(id: str, body: CoursePatch, principal: Principal) -> CourseOut:
+    changes = body.changes()
+    if body.price is not None:
+        changes["price"] = body.price.to_money()
+    return course_out(logic.update_course(principal, id, changes))
+
+
+@app.route(
+    "DELETE",
+    "/v1/courses/{id}",
+    access=AUTHORS,
+    summary="Delete a course; one with enrolled learners is archived instead",
+    status=204,
+)
+def delete_course(id: str, principal: Principal) -> None:
+    logic.delete_course(principal, id)
+
+
+@app.route(
+    "POST",
+    "/v1/courses/{id}/publish",
+    access=AUTHORS,
+    summary="Publish a course (it needs at least one lesson)",
+    response=CourseOut,
+    errors=(409,),
+)
+def publish_course(id: str, principal: Principal) -> CourseOut:
+    return course_out(logic.publish_course(principal, id))
+
+
+@app.route(
+    "POST",
+    "/v1/courses/{id}/unpublish",
+    access=AUTHORS,
+    summary="Take a course out of the catalog (back to draft)",
+    response=CourseOut,
+    errors=(409,),
+)
+def unpublish_course(id: str, principal: Principal) -> CourseOut:
+    return course_out(logic.unpublish_course(principal, id))
+
+
+@app.route(
+    "POST",
+    "/v1/courses/{id}/sections",
+    access=AUTHORS,
+    summary="Add a section (at the end, or at `position`)",
+    status=201,
+    body=SectionIn,
+    response=SectionOut,
+    errors=(409,),
+)
+def add_section(id: str, body: SectionIn, principal: Principal) -> SectionOut:
+    section, position = logic.add_section(principal, id, body.title, body.position)
+    return section_out(section, position)
+
+
+@app.route(
+    "PATCH",
+    "/v1/courses/{id}/sections/{section_id}",
+    access=AUTHORS,
+    summary="Rename or move a section",
+    body=SectionPatch,
+    response=SectionOut,
+)
+def update_section(
+    id: str, section_id: str, body: SectionPatch, principal: Principal
+) -> SectionOut:
+    section, position = logic.update_section(principal, id, section_id, body.changes())
+    return section_out(section, position)
+
+
+@app.route(
+    "DELETE",
+    "/v1/courses/{id}/sections/{section_id}",
+    access=AUTHORS,
+    summary="Delete a section and its lessons",
+    status=204,
+)
+def delete_section(id: str, section_id: str, principal: Principal) -> None:
+    logic.delete_section(principal, id, section_id)
+
+
+def _video_spec(video: object) -> VideoSpec | None:
+    if video is None:
+        return None
+    if isinstance(video, UploadVideoIn):
+        return VideoSpec(source=video.source, media_id=video.media_id)
+    return VideoSpec(source=video.source, url=video.url)  # type: ignore[attr-defined]
+
+
+def _lesson_out(saved: SavedLesson) -> LessonOut:
+    video = saved.body.video
+    return LessonOut(
+        id=saved.lesson.id,
+        course_id=saved.course.id,
+        section_id=saved.section.id,
+        title=saved.lesson.title,
+        type=saved.lesson.type,
+        position=saved.position,
+        duration_seconds=saved.lesson.duration_seconds,
+        preview=saved.lesson.preview,
+        unlock_after_days=saved.lesson.unlock_after_days,
+        content=saved.body.content,
+        video=VideoOut(**video.as_dict()) if video is not None else None,
+    )
+
+
+@app.route(
+    "POST",
+    "/v1/courses/{id}/lessons",
+    access=AUTHORS,
+    summary="Add a text or video lesson to a section",
+    status=201,
+    body=LessonIn,
+    response=LessonOut,
+    errors=(409,),
+)
+def add_lesson(id: str, body: LessonIn, principal: Principal) -> LessonOut:
+    spec = LessonSpec(
+        section_id=body.section_id,
+        title=body.title,
+        type=body.type,
+        content=body.content,
+        video=_video_spec(body.video),
+        preview=body.preview,
+        duration_seconds=body.duration_seconds,
+        unlock_after_days=body.unlock_after_days,
+        position=body.position,
+    )
+    return _lesson_out(logic.add_lesson(principal, id, spec))
+
+
+@app.route(
+    "PATCH",
+    "/v1/courses/{id}/lessons/{lesson_id}",
+    access=AUTHORS,
+    summary="Change or move a lesson",
+    body=LessonPatch,
+    response=LessonOut,
+    errors=(409,),
+)
+def update_lesson(id: str, lesson_id: str, body: LessonPatch, principal: Principal) -> LessonOut:
+    changes = body.changes()
+    if "video" in changes:
+        changes["video"] = _video_spec(body.video)
+    return _lesson_out(logic.update_lesson(principal, id, lesson_id, changes))
+
+
+@app.route(
+    "DELETE",
+    "/v1/courses/{id}/lessons/{lesson_id}",
+    access=AUTHORS,
+    summary="Delete a lesson",
+    status=204,
+)
+def delete_lesson(id: str, lesson_id: str, principal: Principal) -> None:
+    logic.delete_lesson(principal, id, lesson_id)
+
+
+@app.route(
+    "GET",
+    "/v1/courses/{id}/lessons/{lesson_id}",
+    access=LESSON_VIEWERS,
+    summary="A lesson with its content and video (course by id or slug)",
+    response=LessonOut,
+)
+def get_lesson(id: str, lesson_id: str, principal: Principal) -> LessonOut:
+    lesson = viewable_lesson(id, lesson_id, principal)
+    return LessonOut(
+        id=lesson.lesson_id,
+        course_id=lesson.course_id,
+        section_id=lesson.section_id,
+        title=lesson.title,
+        type=lesson.type,
+        position=lesson.position,
+        duration_seconds=lesson.duration_seconds,
+        preview=lesson.preview,
+        unlock_after_days=lesson.unlock_after_days,
+        content=lesson.content,
+        video=VideoOut(**lesson.video) if lesson.video is not None else None,
+    )

@@ -1,0 +1,462 @@
+"""Course use cases: what each course route does, in domain terms.
+
+Edits follow one pattern: read the course (one BatchGetItem), check the caller may change it,
+apply the change in memory, write it with a condition on the version read (one transaction,
+with the lesson bodies, category counters and events it implies). A concurrent edit makes the
+condition fail; the edit is then re-applied to a fresh read, a few times at most.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from coursewave.api import SIGNED_IN, authorize_user
+from coursewave.clock import new_id, now, now_iso
+from coursewave.errors import Conflict, NotFound, ValidationFailed
+from coursewave.events import OutboxEvent, domain_event
+from coursewave.pagination import decode_cursor, encode_cursor
+from coursewave.users import PROFILE, Principal, User
+from functions.courses import catalog, domain, repository
+from functions.courses.categories import CATEGORIES
+from functions.courses.domain import (
+    DELETED,
+    TEXT,
+    UPLOAD,
+    Course,
+    LessonBody,
+    Money,
+    OutlineLesson,
+    Section,
+    Summary,
+    VideoRef,
+)
+from functions.courses.repository import (
+    COURSE_ID_PREFIX,
+    Bundle,
+    CourseChange,
+    Key,
+    LessonItem,
+)
+from functions.courses.text import slug_candidates, slugify
+from functions.courses.video import EMBEDDERS, UnsupportedVideoUrl
+from functions.enrollment.domain import Enrollment
+from functions.enrollment.repository import EnrollmentItem, in_bundle
+from functions.media.catalog import media_for_course
+
+MAX_EDIT_ATTEMPTS = 4
+SLUG_CANDIDATES = 25
+SLUG_ATTEMPTS = 3
+
+
+def course_event(name: str, course: Course) -> OutboxEvent:
+    return domain_event(
+        "courses",
+        name,
+        {
+            "course_id": course.id,
+            "slug": course.slug,
+            "title": course.title,
+            "instructor_id": course.instructor_id,
+            "category": course.category,
+            "level": course.level,
+            "price": {"amount": course.price.amount, "currency": course.price.currency},
+            "status": course.status,
+            "lesson_count": course.lesson_count,
+            "published_at": course.published_at,
+        },
+    )
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+
+@dataclass
+class CourseView:
+    """A course as one caller sees it: who they are and their enrollment, if any."""
+
+    course: Course
+    principal: Principal | None
+    enrollment: Enrollment | None
+
+    def locked_until(self, lesson: OutlineLesson) -> datetime | None:
+        if self.enrollment is None or domain.is_manager(self.course, self.principal):
+            return None
+        return domain.locked_until(lesson, self.enrollment.enrolled_at_time, now())
+
+
+def course_page(ref: str, claims: dict[str, Any] | None) -> CourseView:
+    """The course page for an optional verified caller (``claims``): their user record, the
+    course and their enrollment in one BatchGetItem (two for a slug new to this instance)."""
+    subject = str(claims.get("sub", "")) if claims else None
+    user_key: Key = (User.pk(subject or ""), PROFILE)
+
+    def alongside(course_id: str) -> list[Key]:
+        return [EnrollmentItem.key_of(subject, course_id)] if subject else []
+
+    bundle = repository.load_bundle(ref, alongside, first=[user_key] if subject else [])
+    principal = None
+    if claims is not None:
+        principal = authorize_user(SIGNED_IN, claims, bundle.get(user_key))
+    enrollment = in_bundle(bundle, subject)
+    course = domain.visible(bundle.course, principal, enrolled=enrollment is not None)
+    return CourseView(course=course, principal=principal, enrollment=enrollment)
+
+
+def categories() -> list[tuple[str, str, int]]:
+    """``(id, name, published course count)`` for every category."""
+    counts = repository.category_counts()
+    return [(cid, name, max(0, counts.get(cid, 0))) for cid, name in CATEGORIES.items()]
+
+
+_SORT_INDEX = {
+    "popular": (repository.CatalogEntry.gsi1, 1),
+    "rating": (repository.CatalogEntry.gsi2, 2),
+    "newest": (repository.CatalogEntry.gsi3, 3),
+}
+# A filtered read evaluates more entries per Query than it returns (the filter drops some).
+FILTERED_PAGE_SIZE = 200
+
+
+def catalog_page(
+    filters: catalog.Filters, sort: str, limit: int, cursor: str | None
+) -> tuple[list[Summary], str | None]:
+    """One page of published courses: at most two Queries on one catalog partition."""
+    plan = catalog.plan(filters)
+    index, number = _SORT_INDEX[sort]
+    key_names = {"PK", "SK", f"GSI{number}PK", f"GSI{number}SK"}
+    start = decode_cursor(
+        cursor, key_names=key_names, fixed={"PK": plan.partition, f"GSI{number}PK": plan.partition}
+    )
+    condition = repository.catalog_condition(plan)
+    page_size = max(limit + 1, FILTERED_PAGE_SIZE) if plan.filtered else limit + 1
+    found: list[repository.CatalogEntry] = []
+    for _ in range(2):
+        page = repository.catalog_page(
+            index, plan.partition, limit=page_size, start=start, condition=condition
+        )
+        found.extend(page.entries)
+        if len(found) > limit:
+            last = found[limit - 1]
+            next_key = {name: getattr(last, name) for name in key_names}
+            return [repository.entry_summary(e) for e in found[:limit]], encode_cursor(next_key)
+        start = page.last_key
+        if start is None or len(found) == limit:
+            break
+    return [repository.entry_summary(e) for e in found], encode_cursor(start)
+
+
+# -- creating ----------------------------------------------------------------------------------
+
+
+def create_course(
+    principal: Principal,
+    *,
+    title: str,
+    subtitle: str | None,
+    description: str,
+    category: str,
+    level: str,
+    tags: list[str],
+    price: Money,
+) -> Course:
+    moment = now_iso()
+    course = Course(
+        id=new_id(COURSE_ID_PREFIX),
+        slug="",
+        title=title,
+        subtitle=subtitle or None,
+        description=description,
+        category=category,
+        level=level,
+        tags=tags,
+        price=price,
+        instructor_id=principal.user_id,
+        instructor_name=principal.name,
+        created_at=moment,
+        updated_at=moment,
+    )
+    candidates = slug_candidates(slugify(title), SLUG_CANDIDATES)
+    for _ in range(SLUG_ATTEMPTS):
+        # Past the numbered candidates, a slice of the (random) id makes the slug unique.
+        course.slug = repository.free_slug(candidates) or f"{candidates[0]}-{course.id[-6:]}"
+        try:
+            repository.insert_course(course, [course_event("CourseCreated", course)])
+            return course
+        except repository.SlugTaken:
+            continue
+    raise Conflict("Could not reserve a unique slug for this title; try again.")
+
+
+# -- editing -----------------------------------------------------------------------------------
+
+Edit = Callable[[Course, Bundle], CourseChange]
+
+
+def _edit(
+    principal: Principal,
+    course_id: str,
+    apply: Edit,
+    alongside: Callable[[str], list[Key]] = lambda _course_id: [],
+) -> Course:
+    if not repository.is_course_id(course_id):
+        raise NotFound("No such course.")
+    for _ in range(MAX_EDIT_ATTEMPTS):
+        bundle = repository.load_bundle(course_id, alongside)
+        course = domain.managed(bundle.course, principal)
+        before = copy.deepcopy(course)
+        change = apply(course, bundle)
+        course.updated_at = now_iso()
+        change.category_deltas = domain.category_deltas(before, course)
+        # Drafts are not in the catalog; a deleted course's items are purged by the projector.
+        change.refresh_catalog = (
+            before.is_published or course.is_published or course.status == DELETED
+        )
+        try:
+            repository.save_course(course, change)
+            return course
+        except repository.ConcurrentChange:
+            continue
+    raise Conflict("The course kept changing while this edit was applied; try again.")
+
+
+COURSE_FIELDS = ("title", "subtitle", "description", "category", "level", "tags", "price")
+
+
+def update_course(principal: Principal, course_id: str, changes: dict[str, Any]) -> Course:
+    """Apply PATCH fields; the slug stays as it was (links keep working)."""
+
+    def apply(course: Course, _: Bundle) -> CourseChange:
+        for name, value in changes.items():
+            setattr(course, name, value)
+        return CourseChange()
+
+    return _edit(principal, course_id, apply)
+
+
+def publish_course(principal: Principal, course_id: str) -> Course:
+    def apply(course: Course, _: Bundle) -> CourseChange:
+        moment = now_iso()
+        if domain.publish(course, moment):
+            return CourseChange(events=[course_event("CoursePublished", course)])
+        return CourseChange()
+
+    return _edit(principal, course_id, apply)
+
+
+def unpublish_course(principal: Principal, course_id: str) -> Course:
+    def apply(course: Course, _: Bundle) -> CourseChange:
+        domain.unpublish(course)
+        return CourseChange()
+
+    return _edit(principal, course_id, apply)
+
+
+def delete_course(principal: Principal, course_id: str) -> None:
+    """Delete a course nobody enrolled in; archive one that has learners (they keep access)."""
+
+    def apply(course: Course, _: Bundle) -> CourseChange:
+        if course.enrollment_count > 0:
+            domain.archive(course, now_iso())
+            return CourseChange()
+        course.status = DELETED
+        return CourseChange(delete_slug=True, require_no_enrollments=True)
+
+    _edit(principal, course_id, apply)
+
+
+def add_section(
+    principal: Principal, course_id: str, title: str, position: int | None
+) -> tuple[Section, int]:
+    section = Section(id=new_id("sec_"), title=title)
+
+    def apply(course: Course, _: Bundle) -> CourseChange:
+        domain.add_section(course, section, position)
+        return CourseChange()
+
+    course = _edit(principal, course_id, apply)
+    return section, course.section_position(section.id)
+
+
+def update_section(
+    principal: Principal, course_id: str, section_id: str, changes: dict[str, Any]
+) -> tuple[Section, int]:
+    def apply(course: Course, _: Bundle) -> CourseChange:
+        section = domain.existing_section(course, section_id)
+        if "title" in changes:
+            section.title = changes["title"]
+        if "position" in changes:
+            domain.move_section(course, section, changes["position"])
+        return CourseChange()
+
+    course = _edit(principal, course_id, apply)
+    section = domain.existing_section(course, section_id)
+    return section, course.section_position(section_id)
+
+
+def delete_section(principal: Principal, course_id: str, section_id: str) -> None:
+    """Remove a section with its lessons (their bodies go in the same transaction)."""
+
+    def apply(course: Course, _: Bundle) -> CourseChange:
+        removed = domain.remove_section(course, domain.existing_section(course, section_id))
+        return CourseChange(lesson_deletes=removed)
+
+    _edit(principal, course_id, apply)
+
+
+# -- lessons -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VideoSpec:
+    source: str
+    media_id: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class LessonSpec:
+    section_id: str
+    title: str
+    type: str
+    content: str | None = None
+    video: VideoSpec | None = None
+    preview: bool = False
+    duration_seconds: int | None = None
+    unlock_after_days: int | None = None
+    position: int | None = None
+
+
+@dataclass(frozen=True)
+class SavedLesson:
+    course: Course
+    section: Section
+    lesson: OutlineLesson
+    position: int
+    body: LessonBody
+
+
+def _resolve_video(course_id: str, spec: VideoSpec) -> tuple[VideoRef, int | None]:
+    """A stored video reference and, for uploads, the media's duration."""
+    if spec.source == UPLOAD:
+        assert spec.media_id is not None
+        media = media_for_course(spec.media_id, course_id)
+        if media is None or media.kind != "video":
+            raise ValidationFailed.for_field("video.media_id", "no such video in this course")
+        if not media.ready:
+            raise Conflict("The video is still being processed; try again when it is ready.")
+        return VideoRef(source=UPLOAD, media_id=media.media_id), round(media.duration_seconds or 0)
+    assert spec.url is not None
+    try:
+        embed_url = EMBEDDERS[spec.source](spec.url)
+    except UnsupportedVideoUrl as exc:
+        raise ValidationFailed.for_field("video.url", f"not a {spec.source} video URL") from exc
+    return VideoRef(source=spec.source, url=spec.url, embed_url=embed_url), None
+
+
+def _check_kind(lesson_type: str, content: str | None, video: VideoRef | None) -> None:
+    """A text lesson has content and no video; a video lesson has a video."""
+    if lesson_type == TEXT:
+        if content is None:
+            raise ValidationFailed.for_field("content", "a text lesson needs content")
+        if video is not None:
+            raise ValidationFailed.for_field("video", "a text lesson has no video (send null)")
+    elif video is None:
+        raise ValidationFailed.for_field("video", "a video lesson needs a video")
+
+
+def _is_upload(video: VideoRef | None) -> bool:
+    return video is not None and video.source == UPLOAD
+
+
+def _no_duration_for_uploads(video: VideoRef | None, duration_seconds: int | None) -> None:
+    if _is_upload(video) and duration_seconds is not None:
+        raise ValidationFailed.for_field(
+            "duration_seconds", "set from the uploaded video; leave it out"
+        )
+
+
+def add_lesson(principal: Principal, course_id: str, spec: LessonSpec) -> SavedLesson:
+    lesson_id = new_id("les_")
+    saved: dict[str, Any] = {}
+
+    def apply(course: Course, _: Bundle) -> CourseChange:
+        section = domain.target_section(course, spec.section_id)
+        video, media_duration = (
+            _resolve_video(course.id, spec.video) if spec.video else (None, None)
+        )
+        _check_kind(spec.type, spec.content, video)
+        _no_duration_for_uploads(video, spec.duration_seconds)
+        lesson = OutlineLesson(
+            id=lesson_id,
+            title=spec.title,
+            type=spec.type,
+            duration_seconds=media_duration if _is_upload(video) else spec.duration_seconds or 0,
+            preview=spec.preview,
+            unlock_after_days=spec.unlock_after_days or None,
+        )
+        position = domain.add_lesson(course, section, lesson, spec.position)
+        body = LessonBody(content=spec.content, video=video)
+        saved.update(section=section, lesson=lesson, position=position, body=body)
+        return CourseChange(lesson_puts={lesson_id: body})
+
+    course = _edit(principal, course_id, apply)
+    return SavedLesson(course=course, **saved)
+
+
+def update_lesson(
+    principal: Principal, course_id: str, lesson_id: str, changes: dict[str, Any]
+) -> SavedLesson:
+    """Apply PATCH fields; the result must still be a valid lesson of its type."""
+    saved: dict[str, Any] = {}
+
+    def apply(course: Course, bundle: Bundle) -> CourseChange:
+        placed = domain.existing_lesson(course, lesson_id)
+        lesson, current = placed.lesson, repository.lesson_body(bundle, lesson_id)
+        lesson_type = changes.get("type", lesson.type)
+        content = changes.get("content", current.content)
+        video = current.video
+        if "video" in changes:
+            video, media_duration = (
+                _resolve_video(course.id, changes["video"]) if changes["video"] else (None, None)
+            )
+            if _is_upload(video):
+                lesson.duration_seconds = media_duration or 0
+        _check_kind(lesson_type, content, video)
+        _no_duration_for_uploads(video, changes.get("duration_seconds"))
+        if "duration_seconds" in changes and not _is_upload(video):
+            lesson.duration_seconds = changes["duration_seconds"] or 0
+        lesson.type = lesson_type
+        lesson.title = changes.get("title", lesson.title)
+        lesson.preview = changes.get("preview", lesson.preview)
+        if "unlock_after_days" in changes:
+            lesson.unlock_after_days = changes["unlock_after_days"] or None
+        position = placed.position
+        if "section_id" in changes or "position" in changes:
+            target = placed.section
+            if "section_id" in changes:
+                target = domain.target_section(course, changes["section_id"])
+            position = domain.move_lesson(course, placed, target, changes.get("position"))
+        body = LessonBody(content=content, video=video)
+        section = domain.existing_lesson(course, lesson_id).section
+        saved.update(section=section, lesson=lesson, position=position, body=body)
+        return CourseChange(lesson_puts={lesson_id: body})
+
+    course = _edit(
+        principal,
+        course_id,
+        apply,
+        alongside=lambda cid: [LessonItem.key_of(cid, lesson_id)],
+    )
+    return SavedLesson(course=course, **saved)
+
+
+def delete_lesson(principal: Principal, course_id: str, lesson_id: str) -> None:
+    def apply(course: Course, _: Bundle) -> CourseChange:
+        domain.remove_lesson(course, domain.existing_lesson(course, lesson_id))
+        return CourseChange(lesson_deletes=[lesson_id])
+
+    _edit(principal, course_id, apply)

@@ -1,0 +1,366 @@
+"""Request and response models of the catalog and course routes (never a storage key)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from coursewave.pagination import PageQuery
+from functions.courses import money
+from functions.courses.categories import CATEGORIES
+from functions.courses.domain import (
+    Course,
+    Money,
+    OutlineLesson,
+    Section,
+    Summary,
+)
+
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=120)]
+ShortTitle = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Subtitle = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+Description = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)
+]
+Markdown = Annotated[str, StringConstraints(min_length=1, max_length=100_000)]
+TAG_PATTERN = r"^\w[\w .+#-]*$"
+Tag = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30, pattern=TAG_PATTERN)
+]
+Level = Literal["beginner", "intermediate", "advanced"]
+Position = Annotated[StrictInt, Field(ge=1, le=1000)]
+SectionId = Annotated[str, StringConstraints(pattern=r"^sec_[0-9a-z]{26}$")]
+MediaId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._~-]{1,128}$")]
+UserId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._~-]{1,128}$")]
+HttpsUrl = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=2048, pattern=r"^https://\S+$")
+]
+MAX_DURATION_SECONDS = 24 * 3600
+MAX_UNLOCK_DAYS = 3650
+
+
+class Strict(BaseModel):
+    """A request body: unknown fields are refused. Validators are built on first use, not at
+    import (a function uses a few of these per request; cold start pays for those only)."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+
+class Out(BaseModel):
+    """A response body (validators built on first use, as for requests)."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+def _known_category(value: str) -> str:
+    if value not in CATEGORIES:
+        raise ValueError("unknown category (see GET /v1/categories)")
+    return value
+
+
+CategoryId = Annotated[str, AfterValidator(_known_category)]
+
+
+class PriceIn(Strict):
+    amount: Annotated[StrictInt, Field(ge=0)]
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+
+    @field_validator("currency")
+    @classmethod
+    def _known_currency(cls, value: str) -> str:
+        if not money.is_currency(value):
+            raise ValueError("not an ISO 4217 currency code")
+        return value
+
+    @model_validator(mode="after")
+    def _sane_amount(self) -> PriceIn:
+        if money.is_currency(self.currency) and self.amount > money.max_amount(self.currency):
+            raise ValueError(f"amount above {money.max_amount(self.currency)} for {self.currency}")
+        return self
+
+    def to_money(self) -> Money:
+        return Money(self.amount, self.currency)
+
+
+class CourseIn(Strict):
+    title: Title
+    subtitle: Subtitle | None = None
+    description: Description
+    category: CategoryId
+    level: Level
+    tags: Annotated[list[Tag], Field(max_length=10)] = []
+    price: PriceIn
+
+
+class NotNullable(Strict):
+    """A PATCH body: fields are optional, at least one is sent, and ``null`` only clears the
+    fields that may be empty."""
+
+    NULLABLE: ClassVar[frozenset[str]] = frozenset()
+
+    @model_validator(mode="after")
+    def _something_and_no_bad_nulls(self) -> NotNullable:
+        if not self.model_fields_set:
+            raise ValueError("send at least one field to change")
+        for name in self.model_fields_set - self.NULLABLE:
+            if getattr(self, name) is None:
+                raise ValueError(f"{name} may not be null")
+        return self
+
+    def changes(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.model_fields_set}
+
+
+class CoursePatch(NotNullable):
+    NULLABLE: ClassVar[frozenset[str]] = frozenset({"subtitle", "thumbnail_url"})
+
+    title: Title | None = None
+    subtitle: Subtitle | None = None
+    description: Description | None = None
+    category: CategoryId | None = None
+    level: Level | None = None
+    tags: Annotated[list[Tag], Field(max_length=10)] | None = None
+    price: PriceIn | None = None
+    thumbnail_url: HttpsUrl | None = None
+
+
+class SectionIn(Strict):
+    title: ShortTitle
+    position: Position | None = None
+
+
+class SectionPatch(NotNullable):
+    title: ShortTitle | None = None
+    position: Position | None = None
+
+
+class UploadVideoIn(Strict):
+    source: Literal["upload"]
+    media_id: MediaId
+
+
+class ExternalVideoIn(Strict):
+    source: Literal["youtube", "dailymotion"]
+    url: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2048)]
+
+
+VideoIn = Annotated[UploadVideoIn | ExternalVideoIn, Field(discriminator="source")]
+Duration = Annotated[StrictInt, Field(ge=0, le=MAX_DURATION_SECONDS)]
+UnlockDays = Annotated[StrictInt, Field(ge=0, le=MAX_UNLOCK_DAYS)]
+
+
+class LessonIn(Strict):
+    section_id: SectionId
+    title: ShortTitle
+    type: Literal["video", "text"]
+    content: Markdown | None = None
+    video: VideoIn | None = None
+    preview: StrictBool = False
+    duration_seconds: Duration | None = None
+    unlock_after_days: UnlockDays | None = None
+    position: Position | None = None
+
+
+class LessonPatch(NotNullable):
+    NULLABLE: ClassVar[frozenset[str]] = frozenset(
+        {"content", "video", "duration_seconds", "unlock_after_days"}
+    )
+
+    section_id: SectionId | None = None
+    title: ShortTitle | None = None
+    type: Literal["video", "text"] | None = None
+    content: Markdown | None = None
+    video: VideoIn | None = None
+    preview: StrictBool | None = None
+    duration_seconds: Duration | None = None
+    unlock_after_days: UnlockDays | None = None
+    position: Position | None = None
+
+
+class CatalogQuery(PageQuery):
+    q: Annotated[str, StringConstraints(min_length=1, max_length=100)] | None = None
+    category: CategoryId | None = None
+    level: Level | None = None
+    price: Literal["free", "paid"] | None = None
+    instructor_id: UserId | None = None
+    sort: Literal["newest", "popular", "rating"] = "newest"
+
+
+# -- responses ---------------------------------------------------------------------------------
+
+
+class PriceOut(Out):
+    amount: int
+    currency: str
+
+    @classmethod
+    def of(cls, price: Money) -> PriceOut:
+        return cls(amount=price.amount, currency=price.currency)
+
+
+class InstructorOut(Out):
+    id: str
+    name: str
+
+
+class RatingOut(Out):
+    average: float
+    count: int
+
+
+class CourseSummaryOut(Out):
+    id: str
+    slug: str
+    title: str
+    subtitle: str | None
+    category: str
+    level: str
+    tags: list[str]
+    price: PriceOut
+    instructor: InstructorOut
+    thumbnail_url: str | None
+    rating: RatingOut
+    enrollment_count: int
+    lesson_count: int
+    duration_seconds: int
+    published_at: str | None
+
+    @classmethod
+    def of(cls, summary: Summary) -> CourseSummaryOut:
+        return cls(**summary_fields(summary))
+
+
+def summary_fields(summary: Summary) -> dict[str, Any]:
+    return {
+        "id": summary.id,
+        "slug": summary.slug,
+        "title": summary.title,
+        "subtitle": summary.subtitle,
+        "category": summary.category,
+        "level": summary.level,
+        "tags": summary.tags,
+        "price": PriceOut.of(summary.price),
+        "instructor": InstructorOut(id=summary.instructor_id, name=summary.instructor_name),
+        "thumbnail_url": summary.thumbnail_url,
+        "rating": RatingOut(average=summary.rating_average, count=summary.rating_count),
+        "enrollment_count": summary.enrollment_count,
+        "lesson_count": summary.lesson_count,
+        "duration_seconds": summary.duration_seconds,
+        "published_at": summary.published_at,
+    }
+
+
+class OutlineLessonOut(Out):
+    id: str
+    title: str
+    type: str
+    position: int
+    duration_seconds: int
+    preview: bool
+    unlock_after_days: int | None
+    locked_until: str | None
+
+
+class SectionOut(Out):
+    id: str
+    title: str
+    position: int
+    lessons: list[OutlineLessonOut]
+
+
+class CourseOut(CourseSummaryOut):
+    description: str
+    status: str
+    sections: list[SectionOut]
+    created_at: str
+    updated_at: str
+
+
+def outline_lesson(
+    lesson: OutlineLesson, position: int, locked_until: datetime | None
+) -> OutlineLessonOut:
+    return OutlineLessonOut(
+        id=lesson.id,
+        title=lesson.title,
+        type=lesson.type,
+        position=position,
+        duration_seconds=lesson.duration_seconds,
+        preview=lesson.preview,
+        unlock_after_days=lesson.unlock_after_days,
+        locked_until=locked_until.strftime("%Y-%m-%dT%H:%M:%SZ") if locked_until else None,
+    )
+
+
+def section_out(section: Section, position: int, lock: Any = lambda _lesson: None) -> SectionOut:
+    return SectionOut(
+        id=section.id,
+        title=section.title,
+        position=position,
+        lessons=[
+            outline_lesson(lesson, index, lock(lesson))
+            for index, lesson in enumerate(section.lessons, 1)
+        ],
+    )
+
+
+def course_out(course: Course, lock: Any = lambda _lesson: None) -> CourseOut:
+    """The course page; ``lock(lesson)`` gives a lesson's ``locked_until`` for this caller."""
+    return CourseOut(
+        **summary_fields(course.summary()),
+        description=course.description,
+        status=course.status,
+        sections=[
+            section_out(section, position, lock)
+            for position, section in enumerate(course.sections, 1)
+        ],
+        created_at=course.created_at,
+        updated_at=course.updated_at,
+    )
+
+
+class CoursePage(Out):
+    items: list[CourseSummaryOut]
+    next_cursor: str | None
+
+
+class VideoOut(Out):
+    source: str
+    media_id: str | None = None
+    url: str | None = None
+    embed_url: str | None = None
+
+
+class LessonOut(Out):
+    id: str
+    course_id: str
+    section_id: str
+    title: str
+    type: str
+    position: int
+    duration_seconds: int
+    preview: bool
+    unlock_after_days: int | None
+    content: str | None
+    video: VideoOut | None
+
+
+class CategoryOut(Out):
+    id: str
+    name: str
+    course_count: int
+
+
+class CategoryList(Out):
+    items: list[CategoryOut]

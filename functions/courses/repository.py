@@ -1,0 +1,732 @@
+"""Course data access: the course item (with its outline), lesson bodies, slugs, category counts
+and the catalog projection. Every function maps to one DynamoDB round trip unless it says so.
+
+Items (see docs/data-model.md):
+
+- ``COURSE#<id> / COURSE`` — the course and its outline (sections → lessons, no content).
+- ``COURSE#<id> / LESSON#<lesson_id>`` — a lesson's Markdown content and video reference.
+- ``COURSE#<id> / CATALOG`` — which catalog partitions currently hold this course.
+- ``SLUG#<slug> / SLUG`` — the slug's owner; a conditional put keeps slugs unique.
+- ``CATEGORIES / CATEGORY#<id>`` — published courses per category (a maintained counter).
+- ``CATALOG#<facet> / COURSE#<id>`` — a published course's summary in one catalog partition,
+  sorted on GSI1 (popular), GSI2 (rating) and GSI3 (newest).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import cache
+from typing import Any
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+)
+from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.expressions.condition import Condition
+from pynamodb.transactions import TransactWrite
+
+from coursewave.clock import new_id, now
+from coursewave.db import Item, key
+from coursewave.events import OutboxEvent
+from functions.courses.catalog import Plan
+from functions.courses.domain import (
+    DELETED,
+    Course,
+    LessonBody,
+    Money,
+    OutlineLesson,
+    Section,
+    Summary,
+    VideoRef,
+)
+
+Key = tuple[str, str]
+COURSE_ID_PREFIX = "crs_"
+CATALOG_REFRESH_RETENTION = timedelta(days=1)
+MAX_TRANSACTION_ITEMS = 100
+
+
+class ConcurrentChange(Exception):
+    """The course changed between our read and our conditional write: read again and retry."""
+
+
+class SlugTaken(Exception):
+    """Another course claimed the slug between our check and our write."""
+
+
+@cache
+def connection() -> Connection:
+    """One low-level connection (and botocore client) per process, for transactions."""
+    return Connection()
+
+
+def keyed(item: Item) -> Item:
+    """Set an item's key attributes from its fields (PynamoDB needs them for update/delete)."""
+    for name, value in item.keys().items():
+        setattr(item, name, value)
+    return item
+
+
+def is_course_id(ref: str) -> bool:
+    """Course ids carry a prefix no slug can contain (slugs are ``[a-z0-9-]``)."""
+    return ref.startswith(COURSE_ID_PREFIX)
+
+
+# -- entities ----------------------------------------------------------------------------------
+
+
+class OutlineLessonMap(MapAttribute):
+    lesson_id = UnicodeAttribute()
+    title = UnicodeAttribute()
+    type = UnicodeAttribute()
+    duration_seconds = NumberAttribute(default=0)
+    preview = BooleanAttribute(default=False)
+    unlock_after_days = NumberAttribute(null=True)
+
+
+class SectionMap(MapAttribute):
+    section_id = UnicodeAttribute()
+    title = UnicodeAttribute()
+    lessons = ListAttribute(of=OutlineLessonMap, default=list)
+
+
+class CourseItem(Item, discriminator="Course"):
+    course_id = UnicodeAttribute()
+    slug = UnicodeAttribute()
+    title = UnicodeAttribute()
+    subtitle = UnicodeAttribute(null=True)
+    description = UnicodeAttribute()
+    category = UnicodeAttribute()
+    level = UnicodeAttribute()
+    tags = ListAttribute(of=UnicodeAttribute, default=list)
+    price_amount = NumberAttribute()
+    price_currency = UnicodeAttribute()
+    instructor_id = UnicodeAttribute()
+    instructor_name = UnicodeAttribute()
+    thumbnail_url = UnicodeAttribute(null=True)
+    status = UnicodeAttribute()
+    sections = ListAttribute(of=SectionMap, default=list)
+    # Counters are only ever ADDed (enrollment, reviews): editors never write them.
+    enrollment_count = NumberAttribute(default=0)
+    rating_average = NumberAttribute(default=0)
+    rating_count = NumberAttribute(default=0)
+    version = NumberAttribute(default=0)
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    published_at = UnicodeAttribute(null=True)
+    archived_at = UnicodeAttribute(null=True)
+
+    @staticmethod
+    def key_of(course_id: str) -> Key:
+        return key("COURSE", course_id), "COURSE"
+
+    def keys(self) -> dict[str, str | None]:
+        pk, sk = self.key_of(self.course_id)
+        return {"PK": pk, "SK": sk}
+
+
+class VideoMap(MapAttribute):
+    source = UnicodeAttribute()
+    media_id = UnicodeAttribute(null=True)
+    url = UnicodeAttribute(null=True)
+    embed_url = UnicodeAttribute(null=True)
+
+
+class LessonItem(Item, discriminator="Lesson"):
+    course_id = UnicodeAttribute()
+    lesson_id = UnicodeAttribute()
+    content = UnicodeAttribute(null=True)
+    video = VideoMap(null=True)
+    updated_at = UnicodeAttribute()
+
+    @staticmethod
+    def key_of(course_id: str, lesson_id: str) -> Key:
+        return key("COURSE", course_id), key("LESSON", lesson_id)
+
+    def keys(self) -> dict[str, str | None]:
+        pk, sk = self.key_of(self.course_id, self.lesson_id)
+        return {"PK": pk, "SK": sk}
+
+
+class CourseSlug(Item, discriminator="CourseSlug"):
+    slug = UnicodeAttribute()
+    course_id = UnicodeAttribute()
+
+    @staticmethod
+    def key_of(slug: str) -> Key:
+        return key("SLUG", slug), "SLUG"
+
+    def keys(self) -> dict[str, str | None]:
+        pk, sk = self.key_of(self.slug)
+        return {"PK": pk, "SK": sk}
+
+
+class CategoryCount(Item, discriminator="CategoryCount"):
+    category = UnicodeAttribute()
+    course_count = NumberAttribute(default=0)
+
+    PARTITION = "CATEGORIES"
+
+    def keys(self) -> dict[str, str | None]:
+        return {"PK": self.PARTITION, "SK": key("CATEGORY", self.category)}
+
+
+class CatalogEntry(Item, discriminator="CatalogEntry"):
+    """One published course in one catalog partition (a facet value or a search prefix)."""
+
+    partition = UnicodeAttribute()
+    course_id = UnicodeAttribute()
+    slug = UnicodeAttribute()
+    title = UnicodeAttribute()
+    subtitle = UnicodeAttribute(null=True)
+    category = UnicodeAttribute()
+    level = UnicodeAttribute()
+    tags = ListAttribute(of=UnicodeAttribute, default=list)
+    price_amount = NumberAttribute()
+    price_currency = UnicodeAttribute()
+    price_kind = UnicodeAttribute()  # free | paid
+    instructor_id = UnicodeAttribute()
+    instructor_name = UnicodeAttribute()
+    thumbnail_url = UnicodeAttribute(null=True)
+    rating_average = NumberAttribute(default=0)
+    rating_count = NumberAttribute(default=0)
+    enrollment_count = NumberAttribute(default=0)
+    lesson_count = NumberAttribute(default=0)
+    duration_seconds = NumberAttribute(default=0)
+    published_at = UnicodeAttribute()
+    # " word1 word2 … " (folded, sorted): ``contains(terms, " pyth")`` is a word-prefix test.
+    terms = UnicodeAttribute()
+
+    def keys(self) -> dict[str, str | None]:
+        tail = f"{self.published_at}#{self.course_id}"
+        rating = round(float(self.rating_average) * 100)
+        return {
+            "PK": self.partition,
+            "SK": key("COURSE", self.course_id),
+            "GSI1PK": self.partition,
+            "GSI1SK": f"{int(self.enrollment_count):010d}#{tail}",
+            "GSI2PK": self.partition,
+            "GSI2SK": f"{rating:03d}#{int(self.rating_count):010d}#{tail}",
+            "GSI3PK": self.partition,
+            "GSI3SK": tail,
+        }
+
+
+class CatalogRefresh(Item, discriminator="CatalogRefresh"):
+    """A request to re-project a course into the catalog, written in the transaction that
+    changed it. The catalog projector consumes these inserts from the table stream; they expire
+    after a day. Any domain that changes what the catalog shows of a course (the reviews domain:
+    its rating) writes one with its change (``catalog_refresh``)."""
+
+    request_id = UnicodeAttribute()
+    course_id = UnicodeAttribute()
+
+    def keys(self) -> dict[str, str | None]:
+        return {"PK": key("CATALOG_REFRESH", self.course_id), "SK": self.request_id}
+
+
+def catalog_refresh(course_id: str) -> CatalogRefresh:
+    """A refresh request for ``course_id``: save it in the transaction that changes the course."""
+    return CatalogRefresh(
+        request_id=new_id(),
+        course_id=course_id,
+        expires_at=now() + CATALOG_REFRESH_RETENTION,
+    )
+
+
+class CatalogRegistry(Item, discriminator="CatalogRegistry"):
+    """The catalog partitions that hold a course, so the projector can remove stale entries."""
+
+    course_id = UnicodeAttribute()
+    partitions = UnicodeSetAttribute(null=True)
+
+    @staticmethod
+    def key_of(course_id: str) -> Key:
+        return key("COURSE", course_id), "CATALOG"
+
+    def keys(self) -> dict[str, str | None]:
+        pk, sk = self.key_of(self.course_id)
+        return {"PK": pk, "SK": sk}
+
+
+# -- mapping -----------------------------------------------------------------------------------
+
+
+def to_course(item: CourseItem) -> Course:
+    return Course(
+        id=item.course_id,
+        slug=item.slug,
+        title=item.title,
+        subtitle=item.subtitle,
+        description=item.description,
+        category=item.category,
+        level=item.level,
+        tags=list(item.tags or []),
+        price=Money(int(item.price_amount), item.price_currency),
+        instructor_id=item.instructor_id,
+        instructor_name=item.instructor_name,
+        thumbnail_url=item.thumbnail_url,
+        status=item.status,
+        rating_average=float(item.rating_average or 0),
+        rating_count=int(item.rating_count or 0),
+        enrollment_count=int(item.enrollment_count or 0),
+        sections=[
+            Section(
+                id=section.section_id,
+                title=section.title,
+                lessons=[
+                    OutlineLesson(
+                        id=lesson.lesson_id,
+                        title=lesson.title,
+                        type=lesson.type,
+                        duration_seconds=int(lesson.duration_seconds or 0),
+                        preview=bool(lesson.preview),
+                        unlock_after_days=(
+                            None
+                            if lesson.unlock_after_days is None
+                            else int(lesson.unlock_after_days)
+                        ),
+                    )
+                    for lesson in section.lessons or []
+                ],
+            )
+            for section in item.sections or []
+        ],
+        version=int(item.version or 0),
+        created_at=item.created_at,
+        updated_at=item.updated_at,
+        published_at=item.published_at,
+        archived_at=item.archived_at,
+    )
+
+
+def _section_maps(course: Course) -> list[SectionMap]:
+    return [
+        SectionMap(
+            section_id=section.id,
+            title=section.title,
+            lessons=[
+                OutlineLessonMap(
+                    lesson_id=lesson.id,
+                    title=lesson.title,
+                    type=lesson.type,
+                    duration_seconds=lesson.duration_seconds,
+                    preview=lesson.preview,
+                    unlock_after_days=lesson.unlock_after_days,
+                )
+                for lesson in section.lessons
+            ],
+        )
+        for section in course.sections
+    ]
+
+
+def _course_item(course: Course) -> CourseItem:
+    return keyed(
+        CourseItem(
+            course_id=course.id,
+            slug=course.slug,
+            title=course.title,
+            subtitle=course.subtitle,
+            description=course.description,
+            category=course.category,
+            level=course.level,
+            tags=list(course.tags),
+            price_amount=course.price.amount,
+            price_currency=course.price.currency,
+            instructor_id=course.instructor_id,
+            instructor_name=course.instructor_name,
+            thumbnail_url=course.thumbnail_url,
+            status=course.status,
+            sections=_section_maps(course),
+            enrollment_count=course.enrollment_count,
+            rating_average=course.rating_average,
+            rating_count=course.rating_count,
+            version=course.version,
+            created_at=course.created_at,
+            updated_at=course.updated_at,
+            published_at=course.published_at,
+            archived_at=course.archived_at,
+        )
+    )
+
+
+def to_body(item: LessonItem | None) -> LessonBody:
+    if item is None:
+        return LessonBody()
+    video = None
+    if item.video is not None:
+        video = VideoRef(
+            source=item.video.source,
+            media_id=item.video.media_id,
+            url=item.video.url,
+            embed_url=item.video.embed_url,
+        )
+    return LessonBody(content=item.content, video=video)
+
+
+def _lesson_item(course_id: str, lesson_id: str, body: LessonBody, now_iso: str) -> LessonItem:
+    video = None
+    if body.video is not None:
+        video = VideoMap(**body.video.as_dict())
+    return keyed(
+        LessonItem(
+            course_id=course_id,
+            lesson_id=lesson_id,
+            content=body.content,
+            video=video,
+            updated_at=now_iso,
+        )
+    )
+
+
+# -- reads -------------------------------------------------------------------------------------
+
+
+def fetch(keys: Iterable[Key]) -> dict[Key, Item]:
+    """One consistent BatchGetItem (≤ 100 keys) for items of any entity."""
+    wanted = list(dict.fromkeys(keys))
+    if not wanted:
+        return {}
+    return {(item.PK, item.SK): item for item in Item.batch_get(wanted, consistent_read=True)}
+
+
+@dataclass
+class Bundle:
+    """A course (by id or slug) and the items read alongside it."""
+
+    course_id: str | None
+    course: Course | None
+    items: dict[Key, Item] = field(default_factory=dict)
+
+    def get(self, item_key: Key) -> Any:
+        return self.items.get(item_key)
+
+
+# slug → course id, per instance. A course never changes its slug, so an entry stays right
+# until its course is deleted and the slug is claimed again: every hit is checked against the
+# course read (same slug, not deleted) and resolved afresh when it no longer matches.
+_slug_ids: dict[str, str] = {}
+SLUG_CACHE_SIZE = 10_000
+
+
+def load_bundle(
+    ref: str,
+    alongside: Callable[[str], list[Key]] = lambda _course_id: [],
+    first: Iterable[Key] = (),
+) -> Bundle:
+    """The course ``ref`` (an id or a slug), the items ``alongside(course_id)`` names and the
+    ``first`` items (the caller's user record), which ride along with the first round.
+
+    One BatchGetItem by id or by an already-resolved slug; two for a slug seen the first time.
+    """
+    first = list(first)
+    course_id = ref if is_course_id(ref) else _slug_ids.get(ref)
+    if course_id is not None:
+        bundle = _bundle(course_id, [*first, *alongside(course_id)])
+        if is_course_id(ref) or _still_slug_of(bundle.course, ref):
+            return bundle
+        _slug_ids.pop(ref, None)
+        first = []  # already read
+    items = fetch([*first, CourseSlug.key_of(ref)])
+    claim = items.get(CourseSlug.key_of(ref))
+    if not isinstance(claim, CourseSlug):
+        return Bundle(course_id=None, course=None, items=items)
+    if len(_slug_ids) >= SLUG_CACHE_SIZE:
+        _slug_ids.clear()
+    _slug_ids[ref] = claim.course_id
+    bundle = _bundle(claim.course_id, alongside(claim.course_id))
+    bundle.items = items | bundle.items
+    return bundle
+
+
+def _still_slug_of(course: Course | None, slug: str) -> bool:
+    return course is not None and course.slug == slug and course.status != DELETED
+
+
+def _bundle(course_id: str, keys: list[Key]) -> Bundle:
+    items = fetch([CourseItem.key_of(course_id), *keys])
+    course_item = items.get(CourseItem.key_of(course_id))
+    course = to_course(course_item) if isinstance(course_item, CourseItem) else None
+    return Bundle(course_id=course_id, course=course, items=items)
+
+
+def get_course(course_id: str) -> Course | None:
+    if not is_course_id(course_id):
+        return None
+    try:
+        return to_course(CourseItem.get(*CourseItem.key_of(course_id), consistent_read=True))
+    except CourseItem.DoesNotExist:
+        return None
+
+
+def lesson_body(bundle: Bundle, lesson_id: str) -> LessonBody:
+    assert bundle.course_id is not None
+    return to_body(bundle.get(LessonItem.key_of(bundle.course_id, lesson_id)))
+
+
+def free_slug(candidates: list[str]) -> str | None:
+    """The first candidate no course holds (one BatchGetItem)."""
+    taken = {item.slug for item in fetch(CourseSlug.key_of(slug) for slug in candidates).values()}
+    return next((slug for slug in candidates if slug not in taken), None)
+
+
+def category_counts() -> dict[str, int]:
+    """Published courses per category: one Query on the counters' partition."""
+    return {
+        item.category: int(item.course_count)
+        for item in CategoryCount.query(
+            CategoryCount.PARTITION, CategoryCount.SK.startswith("CATEGORY#")
+        )
+        if isinstance(item, CategoryCount)
+    }
+
+
+# -- writes ------------------------------------------------------------------------------------
+
+
+def _transaction() -> TransactWrite:
+    return TransactWrite(connection=connection())
+
+
+def _add_category_deltas(tx: TransactWrite, deltas: dict[str, int]) -> None:
+    for category, delta in deltas.items():
+        counter = keyed(CategoryCount(category=category))
+        tx.update(
+            counter,
+            actions=[
+                CategoryCount.course_count.add(delta),
+                # The first ADD creates the counter: it needs its entity and category too.
+                CategoryCount.entity.set(CategoryCount),
+                CategoryCount.category.set(category),
+            ],
+        )
+
+
+def insert_course(course: Course, events: list[OutboxEvent]) -> None:
+    """Create the course and claim its slug atomically; ``SlugTaken`` if the slug went."""
+    slug = keyed(CourseSlug(slug=course.slug, course_id=course.id))
+    try:
+        with _transaction() as tx:
+            tx.save(_course_item(course), condition=CourseItem.PK.does_not_exist())
+            tx.save(slug, condition=CourseSlug.PK.does_not_exist())
+            for event in events:
+                tx.save(event)
+    except TransactWriteError as exc:
+        if condition_failed(exc):
+            raise SlugTaken(course.slug) from exc
+        raise
+
+
+def _editable_actions(course: Course) -> list[Any]:
+    """SET every attribute an editor owns (never the counters), REMOVE the ones now empty."""
+    values: list[tuple[Any, Any]] = [
+        (CourseItem.title, course.title),
+        (CourseItem.subtitle, course.subtitle),
+        (CourseItem.description, course.description),
+        (CourseItem.category, course.category),
+        (CourseItem.level, course.level),
+        (CourseItem.tags, list(course.tags)),
+        (CourseItem.price_amount, course.price.amount),
+        (CourseItem.price_currency, course.price.currency),
+        (CourseItem.thumbnail_url, course.thumbnail_url),
+        (CourseItem.status, course.status),
+        (CourseItem.sections, _section_maps(course)),
+        (CourseItem.updated_at, course.updated_at),
+        (CourseItem.published_at, course.published_at),
+        (CourseItem.archived_at, course.archived_at),
+    ]
+    actions = [
+        attribute.set(value) if value is not None else attribute.remove()
+        for attribute, value in values
+    ]
+    actions.append(CourseItem.version.set(course.version + 1))
+    return actions
+
+
+@dataclass
+class CourseChange:
+    """Everything one edit writes, atomically, besides the course item itself."""
+
+    lesson_puts: dict[str, LessonBody] = field(default_factory=dict)
+    lesson_deletes: list[str] = field(default_factory=list)
+    category_deltas: dict[str, int] = field(default_factory=dict)
+    events: list[OutboxEvent] = field(default_factory=list)
+    delete_slug: bool = False
+    require_no_enrollments: bool = False
+    refresh_catalog: bool = False
+
+
+def save_course(course: Course, change: CourseChange) -> None:
+    """Write an edited course if nobody changed it since it was read (``course.version``).
+
+    Raises ``ConcurrentChange`` when the version (or ``require_no_enrollments``) no longer
+    holds; the caller reads again and re-applies its edit.
+    """
+    size = 1 + len(change.lesson_puts) + len(change.lesson_deletes)
+    size += len(change.category_deltas) + len(change.events)
+    size += int(change.delete_slug) + int(change.refresh_catalog)
+    assert size <= MAX_TRANSACTION_ITEMS, "outline limits keep every edit in one transaction"
+    condition: Condition = CourseItem.version == course.version
+    if change.require_no_enrollments:
+        condition &= CourseItem.enrollment_count == 0
+    try:
+        with _transaction() as tx:
+            tx.update(_course_item(course), actions=_editable_actions(course), condition=condition)
+            for lesson_id, body in change.lesson_puts.items():
+                tx.save(_lesson_item(course.id, lesson_id, body, course.updated_at))
+            for lesson_id in change.lesson_deletes:
+                tx.delete(keyed(LessonItem(course_id=course.id, lesson_id=lesson_id)))
+            if change.delete_slug:
+                tx.delete(keyed(CourseSlug(slug=course.slug, course_id=course.id)))
+            _add_category_deltas(tx, change.category_deltas)
+            if change.refresh_catalog:
+                tx.save(catalog_refresh(course.id))
+            for event in change.events:
+                tx.save(event)
+    except TransactWriteError as exc:
+        if condition_failed(exc):
+            raise ConcurrentChange(course.id) from exc
+        raise
+    course.version += 1
+
+
+def condition_failed(exc: TransactWriteError) -> bool:
+    return any(
+        reason is not None and reason.code == "ConditionalCheckFailed"
+        for reason in exc.cancellation_reasons
+    )
+
+
+# -- the catalog projection --------------------------------------------------------------------
+
+
+def catalog_entry(partition: str, summary: Summary, terms: str) -> CatalogEntry:
+    assert summary.published_at is not None, "only published courses are in the catalog"
+    return CatalogEntry(
+        partition=partition,
+        course_id=summary.id,
+        slug=summary.slug,
+        title=summary.title,
+        subtitle=summary.subtitle,
+        category=summary.category,
+        level=summary.level,
+        tags=list(summary.tags),
+        price_amount=summary.price.amount,
+        price_currency=summary.price.currency,
+        price_kind="free" if summary.price.is_free else "paid",
+        instructor_id=summary.instructor_id,
+        instructor_name=summary.instructor_name,
+        thumbnail_url=summary.thumbnail_url,
+        rating_average=summary.rating_average,
+        rating_count=summary.rating_count,
+        enrollment_count=summary.enrollment_count,
+        lesson_count=summary.lesson_count,
+        duration_seconds=summary.duration_seconds,
+        published_at=summary.published_at,
+        terms=terms,
+    )
+
+
+def entry_summary(entry: CatalogEntry) -> Summary:
+    return Summary(
+        id=entry.course_id,
+        slug=entry.slug,
+        title=entry.title,
+        subtitle=entry.subtitle,
+        category=entry.category,
+        level=entry.level,
+        tags=list(entry.tags or []),
+        price=Money(int(entry.price_amount), entry.price_currency),
+        instructor_id=entry.instructor_id,
+        instructor_name=entry.instructor_name,
+        thumbnail_url=entry.thumbnail_url,
+        rating_average=float(entry.rating_average or 0),
+        rating_count=int(entry.rating_count or 0),
+        enrollment_count=int(entry.enrollment_count or 0),
+        lesson_count=int(entry.lesson_count or 0),
+        duration_seconds=int(entry.duration_seconds or 0),
+        published_at=entry.published_at,
+    )
+
+
+def projection_state(course_id: str) -> tuple[Course | None, set[str]]:
+    """The course as it is now and the catalog partitions that hold it (one BatchGetItem)."""
+    items = fetch([CourseItem.key_of(course_id), CatalogRegistry.key_of(course_id)])
+    course_item = items.get(CourseItem.key_of(course_id))
+    registry = items.get(CatalogRegistry.key_of(course_id))
+    course = to_course(course_item) if isinstance(course_item, CourseItem) else None
+    held = set(registry.partitions or ()) if isinstance(registry, CatalogRegistry) else set()
+    return course, held
+
+
+def record_partitions(course_id: str, partitions: set[str]) -> None:
+    keyed(CatalogRegistry(course_id=course_id, partitions=partitions or None)).save()
+
+
+def write_entries(entries: list[CatalogEntry], stale: Iterable[tuple[str, str]]) -> None:
+    """Upsert ``entries`` and delete the ``(partition, course_id)`` entries in ``stale``."""
+    with CatalogEntry.batch_write() as batch:
+        for entry in entries:
+            batch.save(entry)
+        for partition, course_id in stale:
+            gone = CatalogEntry(partition=partition, course_id=course_id)
+            gone.PK, gone.SK = partition, key("COURSE", course_id)
+            batch.delete(gone)
+
+
+def purge_course(course_id: str) -> None:
+    """Delete every item of a deleted course's partition (course, lessons, registry)."""
+    pk = CourseItem.key_of(course_id)[0]
+    with Item.batch_write() as batch:
+        for item in Item.query(pk):
+            batch.delete(item)
+
+
+@dataclass
+class CatalogPage:
+    entries: list[CatalogEntry]
+    last_key: dict[str, Any] | None
+
+
+def catalog_page(
+    index: Any,
+    partition: str,
+    *,
+    limit: int,
+    start: dict[str, Any] | None,
+    condition: Condition | None,
+) -> CatalogPage:
+    """Exactly one Query on a catalog partition, newest/most popular/best rated first."""
+    results = index.query(
+        partition,
+        scan_index_forward=False,
+        filter_condition=condition,
+        last_evaluated_key=start,
+        page_size=limit,
+    )
+    page = next(results.page_iter, None) or {}
+    entries = [CatalogEntry.from_raw_data(raw) for raw in page.get("Items", [])]
+    return CatalogPage(entries=entries, last_key=results.page_iter.last_evaluated_key)
+
+
+def catalog_condition(plan: Plan) -> Condition | None:
+    """The filter expression for what the plan's partition does not already guarantee."""
+    conditions: list[Condition] = [
+        getattr(CatalogEntry, name) == value for name, value in plan.equals.items()
+    ]
+    conditions += [CatalogEntry.terms.contains(f" {word} ") for word in plan.exact_words]
+    if plan.prefix_word is not None:
+        conditions.append(CatalogEntry.terms.contains(f" {plan.prefix_word}"))
+    combined: Condition | None = None
+    for condition in conditions:
+        combined = condition if combined is None else combined & condition
+    return combined

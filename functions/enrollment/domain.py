@@ -1,0 +1,76 @@
+"""An enrollment and the learner's progress in it (one item), and the rules of progress."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from coursewave.clock import iso
+from functions.courses.domain import Course, progress_percent
+
+ACTIVE = "active"
+COMPLETED = "completed"
+FREE = "free"
+
+
+def activity_stamp(moment: datetime) -> str:
+    """When a learner was last active, to the millisecond: the dashboard's sort key."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+@dataclass
+class Enrollment:
+    id: str
+    user_id: str
+    course_id: str
+    user_name: str
+    user_email: str
+    enrolled_at: str
+    last_activity_at: str
+    status: str = ACTIVE
+    source: str = FREE
+    completed_at: str | None = None
+    completed_lesson_ids: set[str] = field(default_factory=set)
+    last_lesson_id: str | None = None
+    last_position_seconds: int | None = None
+    version: int = 0
+
+    @property
+    def enrolled_at_time(self) -> datetime:
+        return datetime.fromisoformat(self.enrolled_at)
+
+    def percent(self, course: Course) -> int:
+        return progress_percent(self.completed_lesson_ids, course)
+
+
+@dataclass(frozen=True)
+class Completion:
+    """What completing a lesson changes: whether it is new, and whether it finishes the course."""
+
+    first_time: bool
+    finishes_course: bool
+
+
+def complete_lesson(
+    enrollment: Enrollment, course: Course, lesson_id: str, now: datetime
+) -> Completion:
+    """Record ``lesson_id`` as completed (idempotent) and the course's completion, once.
+
+    Completion is judged over the lessons that exist now; a course already completed stays
+    completed (and ``completed_at`` keeps its first value) whatever is added later.
+    """
+    first_time = lesson_id not in enrollment.completed_lesson_ids
+    enrollment.completed_lesson_ids.add(lesson_id)
+    enrollment.last_lesson_id = lesson_id
+    enrollment.last_activity_at = activity_stamp(now)
+    finishes = enrollment.completed_at is None and enrollment.percent(course) == 100
+    if finishes:
+        enrollment.completed_at = iso(now)
+        enrollment.status = COMPLETED
+    return Completion(first_time=first_time, finishes_course=finishes)
+
+
+def resume_at(enrollment: Enrollment, lesson_id: str, position_seconds: int, now: datetime) -> None:
+    enrollment.last_lesson_id = lesson_id
+    enrollment.last_position_seconds = position_seconds
+    enrollment.last_activity_at = activity_stamp(now)

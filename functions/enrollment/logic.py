@@ -1,0 +1,218 @@
+"""Enrollment and progress use cases.
+
+Each reads the course and the caller's enrollment in one BatchGetItem (the course's current
+outline is what progress is measured against) and writes with one conditional transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from coursewave.clock import iso, new_id, now
+from coursewave.errors import Conflict, Forbidden, NotFound, PaymentRequired
+from coursewave.events import OutboxEvent, domain_event
+from coursewave.pagination import decode_cursor, encode_cursor
+from coursewave.users import Principal
+from functions.courses import domain as courses
+from functions.courses import repository as course_repository
+from functions.courses.domain import Course
+from functions.courses.repository import CourseItem, to_course
+from functions.enrollment import domain, repository
+from functions.enrollment.domain import Enrollment
+from functions.enrollment.repository import EnrollmentItem, in_bundle
+
+MAX_PROGRESS_ATTEMPTS = 4
+DASHBOARD_SIZE = 20
+
+
+def _event(name: str, enrollment: Enrollment, **data: object) -> OutboxEvent:
+    return domain_event(
+        "enrollment",
+        name,
+        {
+            "enrollment_id": enrollment.id,
+            "course_id": enrollment.course_id,
+            "user_id": enrollment.user_id,
+            **data,
+        },
+    )
+
+
+@dataclass(frozen=True)
+class Seen:
+    course: Course
+    enrollment: Enrollment | None
+
+
+def _read(principal: Principal, course_id: str) -> Seen:
+    """The course (as the caller may see it) and the caller's enrollment: one BatchGetItem."""
+    if not course_repository.is_course_id(course_id):
+        raise NotFound("No such course.")
+    bundle = course_repository.load_bundle(
+        course_id, lambda cid: [EnrollmentItem.key_of(principal.user_id, cid)]
+    )
+    enrollment = in_bundle(bundle, principal.user_id)
+    course = courses.visible(bundle.course, principal, enrolled=enrollment is not None)
+    return Seen(course=course, enrollment=enrollment)
+
+
+def enroll(principal: Principal, course_id: str) -> tuple[Enrollment, Course, bool]:
+    """Enroll in a free course exactly once; returns ``(enrollment, course, created)``.
+
+    The natural key (learner, course) makes this idempotent: a repeat, a retry with the same
+    ``Idempotency-Key`` or fifty concurrent requests all end with one enrollment.
+    """
+    seen = _read(principal, course_id)
+    course = seen.course
+    if seen.enrollment is not None:
+        return seen.enrollment, course, False
+    if not course.is_published:
+        raise Conflict("This course is not open for enrollment.")
+    if not course.price.is_free:
+        raise PaymentRequired("This course is paid: complete a payment to enroll.")
+    moment = now()
+    enrollment = Enrollment(
+        id=new_id("enr_"),
+        user_id=principal.user_id,
+        course_id=course.id,
+        user_name=principal.name,
+        user_email=principal.email,
+        enrolled_at=iso(moment),
+        last_activity_at=domain.activity_stamp(moment),
+    )
+    event = _event(
+        "EnrollmentCreated",
+        enrollment,
+        source=enrollment.source,
+        enrolled_at=enrollment.enrolled_at,
+        price={"amount": course.price.amount, "currency": course.price.currency},
+    )
+    try:
+        repository.insert(enrollment, event)
+    except repository.AlreadyEnrolled as repeat:
+        return repeat.existing, course, False
+    except repository.NotEnrollable as exc:
+        raise Conflict("This course is no longer open for enrollment.") from exc
+    course.enrollment_count += 1
+    return enrollment, course, True
+
+
+def my_enrollment(principal: Principal, course_id: str) -> tuple[Enrollment, Course]:
+    seen = _read(principal, course_id)
+    if seen.enrollment is None:
+        raise NotFound("You are not enrolled in this course.")
+    return seen.enrollment, seen.course
+
+
+def _enrolled(seen: Seen) -> Enrollment:
+    if seen.enrollment is None:
+        raise Forbidden("Enroll in the course first.")
+    return seen.enrollment
+
+
+def progress(principal: Principal, course_id: str) -> tuple[Enrollment, Course]:
+    seen = _read(principal, course_id)
+    return _enrolled(seen), seen.course
+
+
+def _record(
+    principal: Principal,
+    course_id: str,
+    lesson_id: str,
+    change: Callable[[Enrollment, Course], list[OutboxEvent]],
+) -> tuple[Enrollment, Course]:
+    """Apply a progress change to an open lesson; retried on a concurrent change."""
+    for _ in range(MAX_PROGRESS_ATTEMPTS):
+        seen = _read(principal, course_id)
+        enrollment = _enrolled(seen)
+        placed = courses.existing_lesson(seen.course, lesson_id)
+        courses.check_lesson_access(
+            seen.course, placed.lesson, principal, enrollment.enrolled_at_time, now()
+        )
+        events = change(enrollment, seen.course)
+        try:
+            repository.save_progress(enrollment, events)
+            return enrollment, seen.course
+        except repository.ConcurrentProgress:
+            continue
+    raise Conflict("Progress kept changing while it was being recorded; try again.")
+
+
+def complete_lesson(
+    principal: Principal, course_id: str, lesson_id: str
+) -> tuple[Enrollment, Course]:
+    """Mark a lesson completed: ``LessonCompleted`` the first time, ``CourseCompleted`` once."""
+
+    def change(enrollment: Enrollment, course: Course) -> list[OutboxEvent]:
+        moment = now()
+        completion = domain.complete_lesson(enrollment, course, lesson_id, moment)
+        events = []
+        if completion.first_time:
+            events.append(
+                _event(
+                    "LessonCompleted",
+                    enrollment,
+                    lesson_id=lesson_id,
+                    completed_at=iso(moment),
+                    progress_percent=enrollment.percent(course),
+                )
+            )
+        if completion.finishes_course:
+            events.append(
+                _event(
+                    "CourseCompleted",
+                    enrollment,
+                    completed_at=enrollment.completed_at,
+                    lesson_count=course.lesson_count,
+                )
+            )
+        return events
+
+    return _record(principal, course_id, lesson_id, change)
+
+
+def save_position(
+    principal: Principal, course_id: str, lesson_id: str, position_seconds: int
+) -> None:
+    def change(enrollment: Enrollment, _: Course) -> list[OutboxEvent]:
+        domain.resume_at(enrollment, lesson_id, position_seconds, now())
+        return []
+
+    _record(principal, course_id, lesson_id, change)
+
+
+def roster(
+    principal: Principal, course_id: str, limit: int, cursor: str | None
+) -> tuple[Course, list[Enrollment], str | None]:
+    """The course's learners with their progress (owner, admin)."""
+    course = courses.managed(course_repository.get_course(course_id), principal)
+    partition = EnrollmentItem.roster_partition(course.id)
+    start = decode_cursor(
+        cursor, key_names={"PK", "SK", "GSI1PK", "GSI1SK"}, fixed={"GSI1PK": partition}
+    )
+    found, last_key = repository.roster_page(course.id, limit, start)
+    return course, found, encode_cursor(last_key)
+
+
+def _courses_of(enrollments: list[Enrollment]) -> dict[str, Course]:
+    items = course_repository.fetch(CourseItem.key_of(e.course_id) for e in enrollments)
+    courses = [to_course(item) for item in items.values() if isinstance(item, CourseItem)]
+    return {course.id: course for course in courses}
+
+
+def my_enrollments(
+    principal: Principal, limit: int, cursor: str | None
+) -> tuple[list[tuple[Enrollment, Course | None]], str | None]:
+    partition = EnrollmentItem.key_of(principal.user_id, "")[0]
+    start = decode_cursor(cursor, key_names={"PK", "SK"}, fixed={"PK": partition})
+    found, last_key = repository.learner_page(principal.user_id, limit, start)
+    by_id = _courses_of(found)
+    return [(e, by_id.get(e.course_id)) for e in found], encode_cursor(last_key)
+
+
+def dashboard(principal: Principal) -> list[tuple[Enrollment, Course]]:
+    """The learner's most recently active enrollments with their courses."""
+    recent = repository.recently_active(principal.user_id, DASHBOARD_SIZE)
+    by_id = _courses_of(recent)
+    return [(e, by_id[e.course_id]) for e in recent if e.course_id in by_id]

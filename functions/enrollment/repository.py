@@ -1,0 +1,224 @@
+"""Enrollment data access. An enrollment lives in the learner's partition (``USER#<id>``), so
+everything personal about a learner is one Query away; the course roster is an index on it.
+
+- ``USER#<user_id> / ENROLLMENT#<course_id>`` — the enrollment and its progress.
+  GSI1: ``COURSE#<course_id>#STUDENTS`` / ``<enrolled_at>#<user_id>`` (the roster).
+  GSI2: ``USER#<user_id>#LEARNING`` / ``<last_activity_at>#<course_id>`` (the dashboard).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from coursewave.db import Item, key
+from coursewave.events import OutboxEvent
+from functions.courses.domain import PUBLISHED
+from functions.courses.repository import (
+    Bundle,
+    CourseItem,
+    catalog_refresh,
+    condition_failed,
+    connection,
+    keyed,
+)
+from functions.enrollment.domain import Enrollment
+
+Key = tuple[str, str]
+
+
+class AlreadyEnrolled(Exception):
+    def __init__(self, existing: Enrollment) -> None:
+        super().__init__(existing.id)
+        self.existing = existing
+
+
+class NotEnrollable(Exception):
+    """The course stopped being published (or went away) before the enrollment was written."""
+
+
+class ConcurrentProgress(Exception):
+    """The enrollment changed since it was read; read again and retry."""
+
+
+class EnrollmentItem(Item, discriminator="Enrollment"):
+    enrollment_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    course_id = UnicodeAttribute()
+    user_name = UnicodeAttribute()
+    user_email = UnicodeAttribute()
+    status = UnicodeAttribute()
+    source = UnicodeAttribute()
+    enrolled_at = UnicodeAttribute()
+    completed_at = UnicodeAttribute(null=True)
+    completed_lesson_ids = UnicodeSetAttribute(null=True)
+    last_lesson_id = UnicodeAttribute(null=True)
+    last_position_seconds = NumberAttribute(null=True)
+    last_activity_at = UnicodeAttribute()
+    version = NumberAttribute(default=0)
+
+    @staticmethod
+    def key_of(user_id: str, course_id: str) -> Key:
+        return key("USER", user_id), key("ENROLLMENT", course_id)
+
+    @staticmethod
+    def roster_partition(course_id: str) -> str:
+        return key("COURSE", course_id, "STUDENTS")
+
+    @staticmethod
+    def learning_partition(user_id: str) -> str:
+        return key("USER", user_id, "LEARNING")
+
+    def keys(self) -> dict[str, str | None]:
+        pk, sk = self.key_of(self.user_id, self.course_id)
+        return {
+            "PK": pk,
+            "SK": sk,
+            "GSI1PK": self.roster_partition(self.course_id),
+            "GSI1SK": f"{self.enrolled_at}#{self.user_id}",
+            "GSI2PK": self.learning_partition(self.user_id),
+            "GSI2SK": f"{self.last_activity_at}#{self.course_id}",
+        }
+
+
+def to_enrollment(item: EnrollmentItem) -> Enrollment:
+    return Enrollment(
+        id=item.enrollment_id,
+        user_id=item.user_id,
+        course_id=item.course_id,
+        user_name=item.user_name,
+        user_email=item.user_email,
+        status=item.status,
+        source=item.source,
+        enrolled_at=item.enrolled_at,
+        completed_at=item.completed_at,
+        completed_lesson_ids=set(item.completed_lesson_ids or ()),
+        last_lesson_id=item.last_lesson_id,
+        last_position_seconds=(
+            None if item.last_position_seconds is None else int(item.last_position_seconds)
+        ),
+        last_activity_at=item.last_activity_at,
+        version=int(item.version or 0),
+    )
+
+
+def _item(enrollment: Enrollment) -> EnrollmentItem:
+    return keyed(
+        EnrollmentItem(
+            enrollment_id=enrollment.id,
+            user_id=enrollment.user_id,
+            course_id=enrollment.course_id,
+            user_name=enrollment.user_name,
+            user_email=enrollment.user_email,
+            status=enrollment.status,
+            source=enrollment.source,
+            enrolled_at=enrollment.enrolled_at,
+            completed_at=enrollment.completed_at,
+            completed_lesson_ids=set(enrollment.completed_lesson_ids) or None,
+            last_lesson_id=enrollment.last_lesson_id,
+            last_position_seconds=enrollment.last_position_seconds,
+            last_activity_at=enrollment.last_activity_at,
+            version=enrollment.version,
+        )
+    )
+
+
+def in_bundle(bundle: Bundle, user_id: str | None) -> Enrollment | None:
+    """The caller's enrollment, if it was read along with the course."""
+    if user_id is None or bundle.course_id is None:
+        return None
+    item = bundle.get(EnrollmentItem.key_of(user_id, bundle.course_id))
+    return to_enrollment(item) if isinstance(item, EnrollmentItem) else None
+
+
+def _transaction() -> TransactWrite:
+    return TransactWrite(connection=connection())
+
+
+def insert(enrollment: Enrollment, event: OutboxEvent) -> None:
+    """Enroll exactly once: the enrollment, +1 on the course's count and the event, atomically.
+
+    ``AlreadyEnrolled`` carries the existing enrollment (returned by the failed condition, so
+    no extra read); ``NotEnrollable`` when the course is no longer published.
+    """
+    course = keyed(CourseItem(course_id=enrollment.course_id))
+    try:
+        with _transaction() as tx:
+            tx.save(
+                _item(enrollment),
+                condition=EnrollmentItem.PK.does_not_exist(),
+                return_values="ALL_OLD",
+            )
+            tx.update(
+                course,
+                actions=[CourseItem.enrollment_count.add(1)],
+                condition=CourseItem.status == PUBLISHED,
+            )
+            tx.save(catalog_refresh(enrollment.course_id))  # popularity moved
+            tx.save(event)
+    except TransactWriteError as exc:
+        for reason in exc.cancellation_reasons:
+            if reason is not None and reason.code == "ConditionalCheckFailed" and reason.raw_item:
+                existing = EnrollmentItem.from_raw_data(reason.raw_item)
+                raise AlreadyEnrolled(to_enrollment(existing)) from exc
+        if condition_failed(exc):
+            raise NotEnrollable(enrollment.course_id) from exc
+        raise
+
+
+def save_progress(enrollment: Enrollment, events: list[OutboxEvent]) -> None:
+    """Write progress if the enrollment is as it was read (``version``), with its events."""
+    item = _item(enrollment)
+    item.version = enrollment.version + 1
+    try:
+        with _transaction() as tx:
+            tx.save(item, condition=EnrollmentItem.version == enrollment.version)
+            for event in events:
+                tx.save(event)
+    except TransactWriteError as exc:
+        if condition_failed(exc):
+            raise ConcurrentProgress(enrollment.id) from exc
+        raise
+    enrollment.version += 1
+
+
+def roster_page(
+    course_id: str, limit: int, start: dict[str, Any] | None
+) -> tuple[list[Enrollment], dict[str, Any] | None]:
+    """One Query on the roster index, in enrollment order."""
+    results = EnrollmentItem.gsi1.query(
+        EnrollmentItem.roster_partition(course_id),
+        last_evaluated_key=start,
+        page_size=limit,
+    )
+    page = next(results.page_iter, None) or {}
+    found = [to_enrollment(EnrollmentItem.from_raw_data(raw)) for raw in page.get("Items", [])]
+    return found, results.page_iter.last_evaluated_key
+
+
+def learner_page(
+    user_id: str, limit: int, start: dict[str, Any] | None
+) -> tuple[list[Enrollment], dict[str, Any] | None]:
+    """One consistent Query on the learner's partition (enrollments by course id)."""
+    results = EnrollmentItem.query(
+        key("USER", user_id),
+        EnrollmentItem.SK.startswith("ENROLLMENT#"),
+        consistent_read=True,
+        last_evaluated_key=start,
+        page_size=limit,
+    )
+    page = next(results.page_iter, None) or {}
+    found = [to_enrollment(EnrollmentItem.from_raw_data(raw)) for raw in page.get("Items", [])]
+    return found, results.page_iter.last_evaluated_key
+
+
+def recently_active(user_id: str, limit: int) -> list[Enrollment]:
+    """The learner's enrollments, most recently active first (one Query on GSI2)."""
+    results = EnrollmentItem.gsi2.query(
+        EnrollmentItem.learning_partition(user_id), scan_index_forward=False, page_size=limit
+    )
+    page = next(results.page_iter, None) or {}
+    return [to_enrollment(EnrollmentItem.from_raw_data(raw)) for raw in page.get("Items", [])]

@@ -1,0 +1,76 @@
+"""Request and response models of the media routes (API.md, section Media)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, RootModel
+
+SAFE_ID = r"^[A-Za-z0-9._~-]{1,128}$"
+
+
+class UploadRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    course_id: str = Field(pattern=SAFE_ID)
+    filename: str = Field(min_length=1, max_length=255)
+    content_type: str = Field(min_length=1, max_length=100)
+    size_bytes: int = Field(ge=1, description="The file's size; over the type's limit → 413.")
+
+
+class PresignedPost(BaseModel):
+    url: str = Field(description="POST the form here (multipart/form-data).")
+    fields: dict[str, str] = Field(description="Send these form fields first, then `file`.")
+    expires_at: str
+
+
+class UploadTicket(BaseModel):
+    media_id: str
+    upload: PresignedPost
+    max_size_bytes: int
+
+
+class RenditionOut(BaseModel):
+    name: str
+    width: int
+    height: int
+    bandwidth: int
+
+
+class MediaOut(BaseModel):
+    id: str
+    course_id: str
+    kind: Literal["video", "image", "document"]
+    status: Literal["awaiting_upload", "processing", "ready", "failed"]
+    progress_percent: int
+    filename: str
+    content_type: str
+    size_bytes: int
+    duration_seconds: float | None
+    renditions: list[RenditionOut]
+    thumbnail_url: str | None = Field(description="Signed, valid for 10 minutes.")
+    error: str | None = Field(description="Why processing failed (status `failed` only).")
+    created_at: str
+    updated_at: str | None
+
+
+class HlsPlayback(BaseModel):
+    type: Literal["hls"] = "hls"
+    url: str = Field(description="The signed master playlist; variants and segments are signed.")
+    expires_at: str
+    thumbnail_url: str | None
+
+
+class EmbedPlayback(BaseModel):
+    type: Literal["youtube", "dailymotion"]
+    embed_url: str
+
+
+class Playback(RootModel[HlsPlayback | EmbedPlayback]):
+    """HLS for uploaded videos, the provider's embed URL for YouTube and Dailymotion."""
+
+
+class PlaylistQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    token: str | None = Field(default=None, max_length=2048, description="The playback token.")

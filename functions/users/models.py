@@ -1,0 +1,105 @@
+"""Request and response bodies of /v1/me."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic.json_schema import SkipJsonSchema
+from pydantic_core import PydanticCustomError
+
+
+def _name(value: str) -> str:
+    if any(ord(char) < 32 for char in value if char not in "\t\n"):
+        raise ValueError("must not contain control characters")
+    name = " ".join(value.split())
+    if not name:
+        raise ValueError("must not be blank")
+    return name
+
+
+Name = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_name)]
+
+
+def _https_url(value: str) -> str:
+    if not value.startswith("https://") or any(char.isspace() for char in value):
+        raise ValueError("must be an https:// URL")
+    return value
+
+
+def _timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError("must be an IANA time zone such as Africa/Kigali") from exc
+    return value
+
+
+AvatarUrl = Annotated[str, Field(max_length=2048), AfterValidator(_https_url)]
+EventType = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class NotificationChannels(Body):
+    email: bool | None = None
+    in_app: bool | None = None
+
+
+class PreferencesPatch(Body):
+    """A JSON merge patch (RFC 7396) of the stored preferences: ``null`` removes a key."""
+
+    notifications: dict[EventType, NotificationChannels | None] | None = Field(
+        default=None, max_length=50, description="per event type: {email, in_app}"
+    )
+    locale: str | None = Field(
+        default=None, pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", max_length=35
+    )
+    timezone: Annotated[str, Field(max_length=64), AfterValidator(_timezone)] | None = None
+
+
+class MePatch(Body):
+    name: Name | None = None
+    avatar_url: AvatarUrl | None = None
+    preferences: PreferencesPatch | None = None
+    # Shown in GET /v1/me but not writable here: a 422 names them.
+    roles: SkipJsonSchema[Any] = None
+    status: SkipJsonSchema[Any] = None
+    email: SkipJsonSchema[Any] = None
+
+    @field_validator("roles", "status", "email", mode="before")
+    @classmethod
+    def _read_only(cls, value: Any) -> Any:
+        raise PydanticCustomError("read_only", "cannot be changed here")
+
+
+class Me(BaseModel):
+    id: str
+    email: str
+    name: str
+    avatar_url: str | None
+    roles: list[str]
+    status: str
+    preferences: dict[str, Any]
+    provider: str = Field(description="password, google or github")
+    email_verified: bool
+    created_at: str
+    updated_at: str | None
+
+
+class DeletionAccepted(BaseModel):
+    id: str
+    status: str
+    detail: str
+
+
+class Export(BaseModel):
+    exported_at: str
+    account: dict[str, Any] = Field(description="the account record")
+    data: dict[str, list[dict[str, Any]]] = Field(
+        description="every other item held under the account, grouped by entity"
+    )
+    audit_log: list[dict[str, Any]] = Field(description="admin actions about the account")

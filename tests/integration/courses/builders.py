@@ -1,0 +1,110 @@
+"""Test data builders for courses, through the API (as an instructor would build them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+
+from tests.support.cloud import Caller, Platform
+
+_serial = 0
+
+
+def course_body(**overrides: Any) -> dict[str, Any]:
+    global _serial
+    _serial += 1
+    body: dict[str, Any] = {
+        "title": f"Course number {_serial}",
+        "description": "What this course is about.",
+        "category": "development",
+        "level": "beginner",
+        "tags": ["testing"],
+        "price": {"amount": 0, "currency": "USD"},
+    }
+    body.update(overrides)
+    return body
+
+
+def text_lesson(section_id: str, **overrides: Any) -> dict[str, Any]:
+    return {
+        "section_id": section_id,
+        "title": "A text lesson",
+        "type": "text",
+        "content": "# Hello\n\nSome *Markdown*.",
+        **overrides,
+    }
+
+
+@dataclass
+class BuiltCourse:
+    id: str
+    slug: str
+    owner: Caller
+    section_ids: list[str] = field(default_factory=list)
+    lesson_ids: list[str] = field(default_factory=list)
+
+
+def ok(response: Any, status: int = 200) -> Any:
+    assert response.status == status, (response.status, response.json())
+    return response.json()
+
+
+def build_course(
+    platform: Platform,
+    owner: Caller,
+    *,
+    lessons: int = 2,
+    publish: bool = True,
+    lesson_overrides: list[dict[str, Any]] | None = None,
+    **course: Any,
+) -> BuiltCourse:
+    """A course with one section of ``lessons`` text lessons, published unless told not to."""
+    created = ok(
+        platform.call("POST", "/v1/courses", caller=owner, json_body=course_body(**course)), 201
+    )
+    built = BuiltCourse(id=created["id"], slug=created["slug"], owner=owner)
+    section = ok(
+        platform.call(
+            "POST", f"/v1/courses/{built.id}/sections", caller=owner, json_body={"title": "Part 1"}
+        ),
+        201,
+    )
+    built.section_ids.append(section["id"])
+    for index in range(lessons):
+        extra = (lesson_overrides or [{}] * lessons)[index]
+        lesson = ok(
+            platform.call(
+                "POST",
+                f"/v1/courses/{built.id}/lessons",
+                caller=owner,
+                json_body=text_lesson(section["id"], title=f"Lesson {index + 1}", **extra),
+            ),
+            201,
+        )
+        built.lesson_ids.append(lesson["id"])
+    if publish:
+        ok(platform.call("POST", f"/v1/courses/{built.id}/publish", caller=owner))
+    return built
+
+
+def enroll(platform: Platform, course_id: str, learner: Caller) -> dict[str, Any]:
+    response = platform.call("POST", f"/v1/courses/{course_id}/enroll", caller=learner)
+    assert response.status in (200, 201), (response.status, response.json())
+    return response.json()
+
+
+def table_snapshot(platform: Platform) -> list[dict[str, Any]]:
+    """Every item of the table (a test-side Scan, outside any request), in key order."""
+    client = boto3.client("dynamodb")
+    table = platform.provisioned.env["TABLE_NAME"]
+    items: list[dict[str, Any]] = []
+    kwargs: dict[str, Any] = {"TableName": table}
+    while True:
+        page = client.scan(**kwargs)
+        items.extend(page["Items"])
+        if "LastEvaluatedKey" not in page:
+            break
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    return sorted(items, key=lambda item: (item["PK"]["S"], item["SK"]["S"]))
