@@ -163,8 +163,11 @@ class StreamPoller(Poller):
         return True
 
     def _wanted(self, record: dict[str, Any]) -> bool:
+        """The mapping's filter, as the CDK app declares it: inserts of one entity type."""
         image = record.get("dynamodb", {}).get("NewImage") or {}
-        return image.get("entity", {}).get("S") == self.entity
+        return (
+            record.get("eventName") == "INSERT" and image.get("entity", {}).get("S") == self.entity
+        )
 
     def _deliver(self, batch: list[dict[str, Any]]) -> int | None:
         """Index of the first failed record (Lambda retries from there), or None."""

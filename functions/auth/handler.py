@@ -37,12 +37,14 @@ LIMITED = (429,)
 
 
 def client_ip(request: Request) -> str:
-    """The caller's address: the trusted proxy's header when configured, else API Gateway's."""
+    """The caller's address: the trusted proxy's header when configured, else API Gateway's.
+
+    The header holds ``<address>:<port>`` (CloudFront-Viewer-Address); the port is dropped.
+    """
     header = settings().client_ip_header
     value = request.header(header) if header else None
-    if value:
-        host = value.rsplit(":", 1)[0] if value.count(":") == 1 or "]" in value else value
-        return host.strip("[]")
+    if value and ":" in value:
+        return value.rsplit(":", 1)[0].strip("[]")
     return request.source_ip
 
 

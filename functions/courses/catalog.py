@@ -20,7 +20,6 @@ from functions.courses.text import search_words, words
 
 PREFIX_LENGTH = 3
 MAX_QUERY_WORDS = 8
-SORTS = ("newest", "popular", "rating")
 PARTITION_PREFIX = "CATALOG#"
 
 

@@ -19,10 +19,7 @@ PUBLISHED = "published"
 ARCHIVED = "archived"
 DELETED = "deleted"  # a tombstone until the catalog projector purges the course's items
 
-LEVELS = ("beginner", "intermediate", "advanced")
-VIDEO = "video"
 TEXT = "text"
-LESSON_TYPES = (VIDEO, TEXT)
 UPLOAD = "upload"
 
 MAX_SECTIONS = 50

@@ -112,11 +112,6 @@ def categories() -> list[tuple[str, str, int]]:
     return [(cid, name, max(0, counts.get(cid, 0))) for cid, name in CATEGORIES.items()]
 
 
-_SORT_INDEX = {
-    "popular": (repository.CatalogEntry.gsi1, 1),
-    "rating": (repository.CatalogEntry.gsi2, 2),
-    "newest": (repository.CatalogEntry.gsi3, 3),
-}
 # A filtered read evaluates more entries per Query than it returns (the filter drops some).
 FILTERED_PAGE_SIZE = 200
 
@@ -124,29 +119,28 @@ FILTERED_PAGE_SIZE = 200
 def catalog_page(
     filters: catalog.Filters, sort: str, limit: int, cursor: str | None
 ) -> tuple[list[Summary], str | None]:
-    """One page of published courses: at most two Queries on one catalog partition."""
+    """One page of published courses: at most two Queries on one catalog partition.
+
+    The cursor is the position after the last course returned (or the Query's own
+    ``LastEvaluatedKey`` when the page ends where the Query did), pinned to the partition.
+    """
     plan = catalog.plan(filters)
-    index, number = _SORT_INDEX[sort]
-    key_names = {"PK", "SK", f"GSI{number}PK", f"GSI{number}SK"}
-    start = decode_cursor(
-        cursor, key_names=key_names, fixed={"PK": plan.partition, f"GSI{number}PK": plan.partition}
-    )
-    condition = repository.catalog_condition(plan)
+    names = repository.catalog_key_names(sort)
+    pinned = {name: plan.partition for name in names if name.endswith("PK")}
+    start = decode_cursor(cursor, key_names=names, fixed=pinned)
     page_size = max(limit + 1, FILTERED_PAGE_SIZE) if plan.filtered else limit + 1
-    found: list[repository.CatalogEntry] = []
+    summaries: list[Summary] = []
+    positions: list[dict[str, str]] = []
     for _ in range(2):
-        page = repository.catalog_page(
-            index, plan.partition, limit=page_size, start=start, condition=condition
-        )
-        found.extend(page.entries)
-        if len(found) > limit:
-            last = found[limit - 1]
-            next_key = {name: getattr(last, name) for name in key_names}
-            return [repository.entry_summary(e) for e in found[:limit]], encode_cursor(next_key)
+        page = repository.catalog_page(sort, plan, limit=page_size, start=start)
+        summaries += page.summaries
+        positions += page.keys
+        if len(summaries) > limit:
+            return summaries[:limit], encode_cursor(positions[limit - 1])
         start = page.last_key
-        if start is None or len(found) == limit:
+        if start is None or len(summaries) == limit:
             break
-    return [repository.entry_summary(e) for e in found], encode_cursor(start)
+    return summaries, encode_cursor(start)
 
 
 # -- creating ----------------------------------------------------------------------------------
@@ -221,9 +215,6 @@ def _edit(
         except repository.ConcurrentChange:
             continue
     raise Conflict("The course kept changing while this edit was applied; try again.")
-
-
-COURSE_FIELDS = ("title", "subtitle", "description", "category", "level", "tags", "price")
 
 
 def update_course(principal: Principal, course_id: str, changes: dict[str, Any]) -> Course:

@@ -459,6 +459,13 @@ def _bundle(course_id: str, keys: list[Key]) -> Bundle:
     return Bundle(course_id=course_id, course=course, items=items)
 
 
+def courses_by_id(course_ids: Iterable[str]) -> dict[str, Course]:
+    """Several courses in one BatchGetItem (≤ 100), by id; missing ones are left out."""
+    items = fetch(CourseItem.key_of(course_id) for course_id in course_ids)
+    courses = [to_course(item) for item in items.values() if isinstance(item, CourseItem)]
+    return {course.id: course for course in courses}
+
+
 def get_course(course_id: str) -> Course | None:
     if not is_course_id(course_id):
         return None
@@ -691,31 +698,42 @@ def purge_course(course_id: str) -> None:
             batch.delete(item)
 
 
+# The index that sorts catalog partitions each way (descending): GSI1, GSI2, GSI3.
+CATALOG_SORT_INDEX = {"popular": 1, "rating": 2, "newest": 3}
+
+
+def catalog_key_names(sort: str) -> set[str]:
+    """The key attributes of a catalog Query's ``LastEvaluatedKey`` (what a cursor holds)."""
+    number = CATALOG_SORT_INDEX[sort]
+    return {"PK", "SK", f"GSI{number}PK", f"GSI{number}SK"}
+
+
 @dataclass
 class CatalogPage:
-    entries: list[CatalogEntry]
+    summaries: list[Summary]
+    keys: list[dict[str, str]]  # each summary's position in the Query, to resume after it
     last_key: dict[str, Any] | None
 
 
-def catalog_page(
-    index: Any,
-    partition: str,
-    *,
-    limit: int,
-    start: dict[str, Any] | None,
-    condition: Condition | None,
-) -> CatalogPage:
-    """Exactly one Query on a catalog partition, newest/most popular/best rated first."""
+def catalog_page(sort: str, plan: Plan, *, limit: int, start: dict[str, Any] | None) -> CatalogPage:
+    """Exactly one Query on the plan's catalog partition, newest/most popular/best rated first,
+    evaluating at most ``limit`` entries."""
+    index = (CatalogEntry.gsi1, CatalogEntry.gsi2, CatalogEntry.gsi3)[CATALOG_SORT_INDEX[sort] - 1]
     results = index.query(
-        partition,
+        plan.partition,
         scan_index_forward=False,
-        filter_condition=condition,
+        filter_condition=catalog_condition(plan),
         last_evaluated_key=start,
         page_size=limit,
     )
     page = next(results.page_iter, None) or {}
     entries = [CatalogEntry.from_raw_data(raw) for raw in page.get("Items", [])]
-    return CatalogPage(entries=entries, last_key=results.page_iter.last_evaluated_key)
+    names = catalog_key_names(sort)
+    return CatalogPage(
+        summaries=[entry_summary(entry) for entry in entries],
+        keys=[{name: getattr(entry, name) for name in names} for entry in entries],
+        last_key=results.page_iter.last_evaluated_key,
+    )
 
 
 def catalog_condition(plan: Plan) -> Condition | None:

@@ -17,7 +17,6 @@ from coursewave.users import Principal
 from functions.courses import domain as courses
 from functions.courses import repository as course_repository
 from functions.courses.domain import Course
-from functions.courses.repository import CourseItem, to_course
 from functions.enrollment import domain, repository
 from functions.enrollment.domain import Enrollment
 from functions.enrollment.repository import EnrollmentItem, in_bundle
@@ -195,24 +194,18 @@ def roster(
     return course, found, encode_cursor(last_key)
 
 
-def _courses_of(enrollments: list[Enrollment]) -> dict[str, Course]:
-    items = course_repository.fetch(CourseItem.key_of(e.course_id) for e in enrollments)
-    courses = [to_course(item) for item in items.values() if isinstance(item, CourseItem)]
-    return {course.id: course for course in courses}
-
-
 def my_enrollments(
     principal: Principal, limit: int, cursor: str | None
 ) -> tuple[list[tuple[Enrollment, Course | None]], str | None]:
     partition = EnrollmentItem.key_of(principal.user_id, "")[0]
     start = decode_cursor(cursor, key_names={"PK", "SK"}, fixed={"PK": partition})
     found, last_key = repository.learner_page(principal.user_id, limit, start)
-    by_id = _courses_of(found)
+    by_id = course_repository.courses_by_id(e.course_id for e in found)
     return [(e, by_id.get(e.course_id)) for e in found], encode_cursor(last_key)
 
 
 def dashboard(principal: Principal) -> list[tuple[Enrollment, Course]]:
     """The learner's most recently active enrollments with their courses."""
     recent = repository.recently_active(principal.user_id, DASHBOARD_SIZE)
-    by_id = _courses_of(recent)
+    by_id = course_repository.courses_by_id(e.course_id for e in recent)
     return [(e, by_id[e.course_id]) for e in recent if e.course_id in by_id]

@@ -14,13 +14,13 @@ from typing import Any
 from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
-from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
 from coursewave.audit import AuditEntry
 from coursewave.config import settings
 from coursewave.db import Item, key
 from coursewave.users import (
+    DELETED,
     PROFILE,
     EmailClaim,
     User,
@@ -205,13 +205,12 @@ def update(
     *,
     also_save: Iterable[Item] = (),
     also_delete: Iterable[Item] = (),
-    condition: Condition | None = None,
 ) -> User:
     """Apply ``changes`` to the record read as ``user``, with everything derived from them.
 
     The record's index keys and role items follow the changed fields; ``also_save`` and
     ``also_delete`` (audit entries, events, the email claim) join the same transaction. Raises
-    ``ConcurrentChange`` if the record changed since it was read or fails ``condition``.
+    ``ConcurrentChange`` if the record changed since it was read.
     """
     after = copy(user)
     for name, value in changes.items():
@@ -222,11 +221,9 @@ def update(
     guard = User.revision == user.revision
     if not user.revision:
         guard = guard | User.revision.does_not_exist()
-    if condition is not None:
-        guard = guard & condition
     roles_before = {item.role: item for item in user.role_items()}
     roles_after = {item.role: item for item in after.role_items()}
-    if changes.get("status") == "deleted":
+    if changes.get("status") == DELETED:
         roles_after = {}
     try:
         with TransactWrite(connection=connection()) as tx:

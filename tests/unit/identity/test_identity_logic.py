@@ -185,6 +185,8 @@ def test_the_client_address_comes_from_the_trusted_header_only_when_configured(
     reset_settings()
 
     assert client_ip(_request("10.0.0.1", proxied)) == "198.51.100.9"
+    ipv6 = {"cloudfront-viewer-address": "2001:db8::7:443"}
+    assert client_ip(_request("10.0.0.1", ipv6)) == "2001:db8::7"
     assert client_ip(_request("10.0.0.1")) == "10.0.0.1"
 
 

@@ -49,8 +49,8 @@ class Settings(BaseModel):
     github_client_id: str | None = Field(default=None, alias="GITHUB_CLIENT_ID")
     github_oauth_url: str = Field(default="https://github.com", alias="GITHUB_OAUTH_URL")
     github_api_url: str = Field(default="https://api.github.com", alias="GITHUB_API_URL")
-    # A header set by the trusted proxy in front of the API (CloudFront: cloudfront-viewer-address)
-    # that carries the client's address; unset: API Gateway's sourceIp is the client.
+    # A header the trusted proxy in front of the API sets to "<client address>:<port>"
+    # (CloudFront: cloudfront-viewer-address); unset: API Gateway's sourceIp is the client.
     client_ip_header: str | None = Field(default=None, alias="CLIENT_IP_HEADER")
 
     @property
