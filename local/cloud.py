@@ -20,7 +20,7 @@ from moto.server import ThreadedMotoServer
 from coursewave import resources
 from coursewave.config import reset_settings
 from functions import registry
-from local import moto_dynamodb, moto_streams
+from local import moto_cognito, moto_dynamodb, moto_streams
 
 REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"
@@ -114,6 +114,7 @@ def provision(endpoint: str | None) -> Provisioned:
     """Create every declared resource in moto; return the functions' environment."""
     moto_dynamodb.install()
     moto_streams.install()
+    moto_cognito.install()
     apply_environment(base_environment(endpoint))
     out = Provisioned(endpoint=endpoint, env=base_environment(endpoint))
     _table(out)

@@ -21,7 +21,13 @@ from local.docs import docs_routes
 from local.fake_oauth import FAKE_COGNITO_PREFIX, FakeHostedUi
 from local.gateway import Gateway, serve
 from local.mailbox import Mailbox
-from local.pollers import Poller, SqsPoller, StateMachineTarget, StreamPoller
+from local.pollers import (
+    Poller,
+    SqsPoller,
+    StateMachineTarget,
+    StreamPoller,
+    wait_until_idle,
+)
 
 REQUIRED_TOOLS = ("ffmpeg", "ffprobe")
 
@@ -166,6 +172,11 @@ class LocalPlatform:
         self.demo_password = password
         for seeder in seed.SEEDERS:
             seeder(self)
+        # Projections fed by the table stream (the catalog, events) catch up before the banner,
+        # so the demo data is visible from the first request.
+        streams = [poller for poller in self.pollers if isinstance(poller, StreamPoller)]
+        if not wait_until_idle(streams, timeout=20):
+            self.log("demo data: stream consumers still busy; the catalog may lag a moment")
 
     def write_state(self, path: Path) -> None:
         """What tests and tools need to talk to this instance (no secrets beyond local ones)."""

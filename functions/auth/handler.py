@@ -123,8 +123,8 @@ def login(body: LoginBody, request: Request) -> TokenSet:
     body=RefreshBody,
     response=RefreshedTokens,
 )
-def refresh(body: RefreshBody, request: Request) -> RefreshedTokens:
-    tokens = logic.refresh(body.refresh_token, client_ip(request))
+def refresh(body: RefreshBody) -> RefreshedTokens:
+    tokens = logic.refresh(body.refresh_token)
     rotated = tokens.refresh_token if tokens.refresh_token != body.refresh_token else None
     return RefreshedTokens(
         access_token=tokens.access_token,

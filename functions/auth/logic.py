@@ -201,7 +201,7 @@ def login(email: str, password: str, client_ip: str) -> Tokens:
     return tokens
 
 
-def refresh(refresh_token: str, client_ip: str) -> Tokens:
+def refresh(refresh_token: str) -> Tokens:
     session = repository.find_session(refresh_token)
     if session is None:
         raise Unauthenticated(SESSION_ENDED)
@@ -212,11 +212,11 @@ def refresh(refresh_token: str, client_ip: str) -> Tokens:
     if user.sessions_revoked_at is not None and session.issued_at < user.sessions_revoked_at:
         raise Unauthenticated(SESSION_ENDED)
     try:
-        tokens = cognito.refresh(refresh_token, client_ip)
+        tokens = cognito.refresh(refresh_token)
     except cognito.SignInFailed as exc:
         raise Unauthenticated(SESSION_ENDED) from exc
     if tokens.refresh_token and tokens.refresh_token != refresh_token:
-        # Refresh-token rotation (AWS): the old token is spent, the new one is recorded.
+        # Rotation: the presented token is spent, the new one is recorded in its place.
         rotated = repository.new_session(tokens.refresh_token, user.user_id)
         repository.rotate_session(session, rotated)
     return tokens

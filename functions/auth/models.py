@@ -96,7 +96,8 @@ class RefreshedTokens(BaseModel):
     token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 - the OAuth token type
     expires_in: int
     refresh_token: str | None = Field(
-        default=None, description="present when the pool rotated the refresh token: use it next"
+        default=None,
+        description="the next refresh token: the pool rotates them, the one sent is spent",
     )
 
 

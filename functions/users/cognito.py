@@ -180,14 +180,12 @@ def authenticate(email: str, password: str, source_ip: str) -> Tokens:
     return _tokens(result)
 
 
-def refresh(refresh_token: str, source_ip: str) -> Tokens:
+def refresh(refresh_token: str) -> Tokens:
+    """New tokens, and a new refresh token: the app client rotates them (the one presented is
+    spent), which in Cognito is only possible through GetTokensFromRefreshToken."""
     try:
-        result = _client().admin_initiate_auth(
-            UserPoolId=_pool(),
-            ClientId=_app_client(),
-            AuthFlow="REFRESH_TOKEN_AUTH",
-            AuthParameters={"REFRESH_TOKEN": refresh_token},
-            ContextData=_context(source_ip),
+        result = _client().get_tokens_from_refresh_token(
+            ClientId=_app_client(), RefreshToken=refresh_token
         )
     except ClientError as exc:
         raise SignInFailed(_code(exc)) from exc

@@ -175,7 +175,9 @@ def test_build_publish_find_enroll_learn_and_complete(stack: LocalStack) -> None
 
 
 def test_the_demo_course_is_in_the_catalog(stack: LocalStack) -> None:
-    found = _ok(stack.api("GET", "/v1/courses", params={"q": "python everyone"}))["items"]
+    found = _until(
+        lambda: _ok(stack.api("GET", "/v1/courses", params={"q": "python everyone"}))["items"]
+    )
     assert found and found[0]["instructor"]["name"] == "Ines Instructor"
     page = _ok(stack.api("GET", f"/v1/courses/{found[0]['slug']}"))
     lessons = [lesson for section in page["sections"] for lesson in section["lessons"]]

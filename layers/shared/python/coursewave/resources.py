@@ -103,9 +103,10 @@ class UserPoolDecl:
     self_sign_up: bool = False
     auto_verified_attributes: tuple[str, ...] = ()
     # The app client's flows. The API signs in server-side (ADMIN_USER_PASSWORD_AUTH, with the
-    # caller's IP as context data); direct USER_PASSWORD_AUTH is enabled only in the local pool,
-    # for the test harness (tests/support, tests/e2e).
-    auth_flows: tuple[str, ...] = ("ADMIN_USER_PASSWORD_AUTH", "REFRESH_TOKEN_AUTH")
+    # caller's IP as context data) and refreshes with GetTokensFromRefreshToken, which rotates
+    # refresh tokens (REFRESH_TOKEN_AUTH would rule rotation out). Direct USER_PASSWORD_AUTH is
+    # enabled only in the local pool, for the test harness (tests/support, tests/e2e).
+    auth_flows: tuple[str, ...] = ("ADMIN_USER_PASSWORD_AUTH",)
     local_only_auth_flows: tuple[str, ...] = ("USER_PASSWORD_AUTH",)
     prevent_user_existence_errors: bool = True
     refresh_token_rotation: bool = True
