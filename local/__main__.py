@@ -9,6 +9,11 @@ import sys
 import threading
 from pathlib import Path
 
+# The functions' JSON logs and metrics are for CloudWatch; in a terminal they drown the runner's
+# own lines. Set either variable to see them (e.g. POWERTOOLS_LOG_LEVEL=INFO make run).
+os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+
 from local.runner import LocalPlatform, StartupError
 
 
