@@ -100,9 +100,9 @@ class _LocalPlatform:
 
     def __enter__(self) -> _LocalPlatform:
         from local import seed
-        from local.runner import LocalPlatform, free_port
+        from local.runner import LocalPlatform
 
-        self.platform = LocalPlatform(port=free_port(), seed_demo=False, log=lambda _: None)
+        self.platform = LocalPlatform(port=0, seed_demo=False, log=lambda _: None)
         self.platform.start()
         provisioned = self.platform.provisioned
         assert provisioned is not None

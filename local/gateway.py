@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import socket
 import time
 from collections.abc import Callable
 from http import HTTPStatus
@@ -160,8 +161,11 @@ def unauthorized() -> tuple[int, dict[str, str], bytes]:
     )
 
 
-def serve(gateway: Gateway, host: str, port: int) -> ThreadingHTTPServer:
-    """Bind (raising ``OSError`` if the port is taken) and return the server; call serve_forever."""
+def serve(
+    gateway: Gateway, host: str, port: int, listener: socket.socket | None = None
+) -> ThreadingHTTPServer:
+    """The HTTP server (call ``serve_forever``): on ``listener`` if given, else bound to the port
+    (raising ``OSError`` if it is taken)."""
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -207,6 +211,11 @@ def serve(gateway: Gateway, host: str, port: int) -> ThreadingHTTPServer:
         def log_message(self, format: str, *args: Any) -> None:
             """Silenced: the gateway logs one line per request itself."""
 
-    server = ThreadingHTTPServer((host, port), Handler)
+    if listener is None:
+        server = ThreadingHTTPServer((host, port), Handler)
+    else:
+        server = ThreadingHTTPServer(listener.getsockname(), Handler, bind_and_activate=False)
+        server.socket.close()
+        server.socket = listener
     server.daemon_threads = True
     return server

@@ -42,15 +42,16 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def check_port(host: str, port: int) -> None:
-    with socket.socket() as probe:
-        try:
-            probe.bind((host, port))
-        except OSError as exc:
-            raise StartupError(
-                f"port {port} on {host} is already in use; stop what uses it or set "
-                "COURSEWAVE_PORT to another port"
-            ) from exc
+def reserve_port(host: str, port: int) -> socket.socket:
+    """Listen on the gateway's port before anything else starts (port 0: any free port), so
+    nothing can take it in between."""
+    try:
+        return socket.create_server((host, port))
+    except OSError as exc:
+        raise StartupError(
+            f"port {port} on {host} is already in use; stop what uses it or set "
+            "COURSEWAVE_PORT to another port"
+        ) from exc
 
 
 def check_tools() -> None:
@@ -83,7 +84,8 @@ class LocalPlatform:
 
     def start(self) -> None:
         check_tools()
-        check_port(self.host, self.port)
+        listener = reserve_port(self.host, self.port)
+        self.port = listener.getsockname()[1]
         self.cloud = MotoCloud(self.moto_port or free_port())
         self.cloud.start()
         self.log(f"moto server on {self.cloud.endpoint} (Step Functions execution on)")
@@ -111,7 +113,7 @@ class LocalPlatform:
             **hosted_ui.routes(FAKE_COGNITO_PREFIX),
         }
         gateway = Gateway(authorizer, local_routes, log=self._request_log)
-        self.server = serve(gateway, self.host, self.port)
+        self.server = serve(gateway, self.host, self.port, listener)
         threading.Thread(target=self.server.serve_forever, name="gateway", daemon=True).start()
         if self.seed_demo:
             self._seed()
@@ -188,7 +190,9 @@ class LocalPlatform:
             "demo_password": self.demo_password,
             "demo_users": self.demo,
         }
-        path.write_text(json.dumps(state, indent=2))
+        partial = path.with_suffix(".partial")
+        partial.write_text(json.dumps(state, indent=2))
+        partial.replace(path)  # atomic: a reader never sees half a file
 
     def stop(self) -> None:
         for poller in self.pollers:

@@ -17,8 +17,6 @@ import boto3
 import pytest
 import requests
 
-from local.runner import free_port
-
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEMO_PASSWORD = "Demo-Password-2026"
 
@@ -61,10 +59,9 @@ class LocalStack:
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
     workdir = tmp_path_factory.mktemp("local-runner")
     state_file, log_path = workdir / "state.json", workdir / "runner.log"
-    port = free_port()
     env = {
         **os.environ,
-        "COURSEWAVE_PORT": str(port),
+        "COURSEWAVE_PORT": "0",  # the runner binds any free port and reports it: no race
         "COURSEWAVE_DEMO_PASSWORD": DEMO_PASSWORD,
         "PYTHONUNBUFFERED": "1",
     }
@@ -82,9 +79,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"local runner did not start:\n{log_path.read_text()}")
             time.sleep(0.2)
+        state = json.loads(state_file.read_text())
         yield LocalStack(
-            url=f"http://127.0.0.1:{port}",
-            state=json.loads(state_file.read_text()),
+            url=state["url"],
+            state=state,
             log_path=log_path,
         )
     finally:

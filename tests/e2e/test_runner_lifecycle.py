@@ -10,8 +10,6 @@ import sys
 import time
 from pathlib import Path
 
-from local.runner import free_port
-
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -28,7 +26,7 @@ def _start(port: int, state_file: Path) -> subprocess.Popen[str]:
 
 def test_sigterm_stops_the_runner_cleanly(tmp_path: Path) -> None:
     state_file = tmp_path / "state.json"
-    process = _start(free_port(), state_file)
+    process = _start(0, state_file)
     deadline = time.monotonic() + 60
     while not state_file.exists() and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.1)
