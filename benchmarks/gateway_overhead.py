@@ -16,7 +16,6 @@ from collections.abc import Callable
 from functions import registry
 from local.apigw import LambdaContext, http_api_event
 from local.gateway import serve
-from local.runner import free_port
 from tests.support.cloud import in_process_platform
 
 TITLE = "Local gateway overhead per request (median of 200 requests, in-process moto)"
@@ -51,7 +50,7 @@ def run() -> list[dict[str, object]]:
         protected = _protected_route()
         if protected:
             cases.append((protected[0], protected[1], caller))
-        server = serve(platform.gateway, "127.0.0.1", free_port())
+        server = serve(platform.gateway, "127.0.0.1", 0)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         connection = http.client.HTTPConnection("127.0.0.1", server.server_address[1])
         for path, function, who in cases:

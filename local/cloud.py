@@ -83,18 +83,22 @@ def base_environment(endpoint: str | None) -> dict[str, str]:
 
 
 class MotoCloud:
-    """Owns the moto server thread."""
+    """Owns the moto server thread. Port 0 (the default) binds any free port."""
 
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.endpoint = f"http://127.0.0.1:{port}"
+    def __init__(self, port: int = 0) -> None:
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+        self.port = port
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        self._server.start()
+        self.port = self._server.get_host_and_port()[1]
         # Step Functions' task callbacks go to MOTO_PORT (GOTCHAS.md).
         os.environ["MOTO_PORT"] = str(self.port)
-        self._server.start()
         requests.post(
             f"{self.endpoint}/moto-api/config",
             json={"stepfunctions": {"execute_state_machine": True}},

@@ -36,12 +36,6 @@ class StartupError(RuntimeError):
     """Something the developer must fix before the platform can start (shown without a trace)."""
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def reserve_port(host: str, port: int) -> socket.socket:
     """Listen on the gateway's port before anything else starts (port 0: any free port), so
     nothing can take it in between."""
@@ -67,7 +61,6 @@ def check_tools() -> None:
 class LocalPlatform:
     port: int
     host: str = "127.0.0.1"
-    moto_port: int | None = None
     demo_password: str | None = None
     seed_demo: bool = True
     log: Callable[[str], None] = print
@@ -86,7 +79,7 @@ class LocalPlatform:
         check_tools()
         listener = reserve_port(self.host, self.port)
         self.port = listener.getsockname()[1]
-        self.cloud = MotoCloud(self.moto_port or free_port())
+        self.cloud = MotoCloud()
         self.cloud.start()
         self.log(f"moto server on {self.cloud.endpoint} (Step Functions execution on)")
         self.provisioned = provision(self.cloud.endpoint)
