@@ -7,13 +7,14 @@ drift. The table name is read lazily from configuration, never at import time.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from pynamodb.attributes import DiscriminatorAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from coursewave.config import settings
+from coursewave.resources import TABLE, Index
 
 SEP = "#"
 
@@ -30,40 +31,19 @@ class _TableName:
         return settings().require("table_name")
 
 
-class _GSI1(GlobalSecondaryIndex):
-    class Meta:
-        index_name = "GSI1"
-        projection = AllProjection()
-
-    GSI1PK = UnicodeAttribute(hash_key=True)
-    GSI1SK = UnicodeAttribute(range_key=True)
-
-
-class _GSI2(GlobalSecondaryIndex):
-    class Meta:
-        index_name = "GSI2"
-        projection = AllProjection()
-
-    GSI2PK = UnicodeAttribute(hash_key=True)
-    GSI2SK = UnicodeAttribute(range_key=True)
-
-
-class _GSI3(GlobalSecondaryIndex):
-    class Meta:
-        index_name = "GSI3"
-        projection = AllProjection()
-
-    GSI3PK = UnicodeAttribute(hash_key=True)
-    GSI3SK = UnicodeAttribute(range_key=True)
-
-
-class _GSI4(GlobalSecondaryIndex):
-    class Meta:
-        index_name = "GSI4"
-        projection = AllProjection()
-
-    GSI4PK = UnicodeAttribute(hash_key=True)
-    GSI4SK = UnicodeAttribute(range_key=True)
+def _index(decl: Index) -> GlobalSecondaryIndex:
+    """A PynamoDB index built from its declaration in ``resources.TABLE``."""
+    meta = type("Meta", (), {"index_name": decl.name, "projection": AllProjection()})
+    index_class = type(
+        decl.name,
+        (GlobalSecondaryIndex,),
+        {
+            "Meta": meta,
+            decl.hash_key: UnicodeAttribute(hash_key=True),
+            decl.range_key: UnicodeAttribute(range_key=True),
+        },
+    )
+    return index_class()
 
 
 class Item(Model):
@@ -85,10 +65,7 @@ class Item(Model):
     entity = DiscriminatorAttribute(attr_name="entity")
     expires_at = TTLAttribute(null=True)
 
-    gsi1: ClassVar[_GSI1] = _GSI1()
-    gsi2: ClassVar[_GSI2] = _GSI2()
-    gsi3: ClassVar[_GSI3] = _GSI3()
-    gsi4: ClassVar[_GSI4] = _GSI4()
+    gsi1, gsi2, gsi3, gsi4 = (_index(decl) for decl in TABLE.indexes)
 
     def keys(self) -> dict[str, str | None]:
         """The entity's key attributes, computed from its fields: ``{"PK": …, "SK": …, …}``."""
