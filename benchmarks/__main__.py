@@ -3,6 +3,10 @@
 Each benchmark module exposes ``run() -> list[dict]`` (rows of one table) and a ``TITLE``.
 Figures are reported as ratios against a baseline measured in the same run, never as absolute
 pass/fail thresholds: shared machines make absolute timings noisy.
+
+Each benchmark runs in a fresh interpreter of its own: process-wide state one leaves behind (an
+in-process moto, PynamoDB's cached connection, boto3's default session) must not change what the
+next one measures or talks to.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import subprocess
 import sys
 import time
 
@@ -28,25 +33,41 @@ def table(rows: list[dict[str, object]]) -> str:
     return "\n".join([line, rule, *body])
 
 
+def run_one(name: str) -> int:
+    """Run one benchmark in this process and print its table; 1 if it failed."""
+    module = importlib.import_module(f"benchmarks.{name}")
+    print(f"\n## {module.TITLE}\n", flush=True)
+    started = time.perf_counter()
+    try:
+        rows = module.run()
+    except Exception as exc:  # report the failure as the table, exit non-zero
+        print(f"FAILED: {exc!r}", flush=True)
+        return 1
+    print(table(rows))
+    print(f"\n({time.perf_counter() - started:.1f} s)", flush=True)
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    parser.add_argument("names", nargs="*", choices=[*BENCHMARKS, []], default=list(BENCHMARKS))
+    parser.add_argument("names", nargs="*", metavar="name", help=f"any of: {', '.join(BENCHMARKS)}")
+    parser.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    unknown = sorted(set(args.names) - set(BENCHMARKS))
+    if unknown:
+        parser.error(f"unknown benchmark(s): {', '.join(unknown)} (choose from {BENCHMARKS})")
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
-    failed = []
-    for name in args.names or BENCHMARKS:
-        module = importlib.import_module(f"benchmarks.{name}")
-        print(f"\n## {module.TITLE}\n", flush=True)
-        started = time.perf_counter()
-        try:
-            rows = module.run()
-        except Exception as exc:  # one broken benchmark must not hide the others
-            failed.append(name)
-            print(f"FAILED: {exc!r}")
-            continue
-        print(table(rows))
-        print(f"\n({time.perf_counter() - started:.1f} s)", flush=True)
+    names = args.names or list(BENCHMARKS)
+    if args.in_process:
+        return max(run_one(name) for name in names)
+    failed = [
+        name
+        for name in names
+        if subprocess.run([sys.executable, "-m", "benchmarks", "--in-process", name]).returncode
+    ]
+    if failed:
+        print(f"\nFAILED: {', '.join(failed)}", flush=True)
     return 1 if failed else 0
 
 
