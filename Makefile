@@ -9,7 +9,7 @@ STAMP := $(VENV)/.setup-done
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup run test test-unit test-integration test-infra test-e2e lint format openapi \
+.PHONY: help setup run test test-unit test-integration test-infra test-e2e lint format openapi events \
         synth deploy bench clean
 
 help: ## List the targets
@@ -24,9 +24,7 @@ $(STAMP): pyproject.toml package.json scripts/setup.sh
 run: setup ## Run the whole platform locally at http://127.0.0.1:$${COURSEWAVE_PORT:-3000}
 	$(PY) -m local
 
-test: setup ## Run every test suite (unit, integration, infra, e2e) and the lint
-	$(PY) -m ruff check .
-	$(PY) -m ruff format --check .
+test: lint ## Run every lint step, then every test suite (unit, integration, infra, e2e)
 	$(PY) -m pytest -n 2 --dist loadgroup tests
 
 test-unit: setup ## Unit tests only (no sockets)
@@ -41,9 +39,10 @@ test-infra: setup ## CDK template assertions and cdk-nag
 test-e2e: setup ## The local runner over HTTP
 	$(PY) -m pytest tests/e2e
 
-lint: setup ## ruff check + format check
+lint: setup ## Every static check CI runs: ruff check + format check, the import contracts
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: setup ## Apply ruff fixes and formatting
 	$(PY) -m ruff check --fix .
@@ -51,6 +50,9 @@ format: setup ## Apply ruff fixes and formatting
 
 openapi: setup ## Regenerate docs/openapi.json from the route declarations
 	$(PY) -m tools.openapi
+
+events: setup ## Regenerate events/schemas/*.json from the event models (coursewave/event_models.py)
+	$(PY) -m tools.event_schemas
 
 synth: setup ## Synthesize the CDK app (bundles Lambda assets locally, no Docker) with cdk-nag
 	PATH="$(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$$PATH" cdk synth --quiet

@@ -29,10 +29,10 @@ from typing import Any
 import boto3
 import requests
 
-from functions.transcode.ffmpeg import build_ladder_command, per_rendition_commands
-from functions.transcode.ladder import plan_ladder
-from functions.transcode.probe import probe
-from functions.transcode.samples import make_test_clip
+from local.samples import make_test_clip
+from workers.transcode.ffmpeg import build_ladder_command, per_rendition_commands
+from workers.transcode.ladder import plan_ladder
+from workers.transcode.probe import probe
 
 TITLE = "Transcode: upload-to-ready of a 60 s 720p clip vs FFmpeg by hand (ratios, one run)"
 CLIP_SECONDS = 60

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from coursewave import resources
 from coursewave.api import Api, RouteSpec
 
 # What a function may touch; the CDK app grants exactly these and sets their environment.
@@ -86,6 +87,35 @@ class StreamConsumerDecl:
     function: str
     entity: str
     batch_size: int = 25
+
+    @property
+    def filter_pattern(self) -> dict[str, Any]:
+        """The event-source mapping's filter: new items whose ``entity`` is this one.
+
+        The CDK app sets it on the mapping (``infra_cdk/messaging.py``); the local stream poller
+        applies it to each record (``matches``).
+        """
+        return {
+            "eventName": ["INSERT"],
+            "dynamodb": {"NewImage": {"entity": {"S": [self.entity]}}},
+        }
+
+    def matches(self, record: dict[str, Any]) -> bool:
+        """Whether a stream record passes ``filter_pattern`` (its equality rules, as Lambda
+        evaluates them: every leaf list names the values the record's field may have)."""
+        return _matches(self.filter_pattern, record)
+
+
+def _matches(pattern: dict[str, Any], value: Any) -> bool:
+    if not isinstance(value, dict):
+        return False
+    for key, rule in pattern.items():
+        if isinstance(rule, dict):
+            if not _matches(rule, value.get(key)):
+                return False
+        elif key not in value or value[key] not in rule:
+            return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -165,19 +195,27 @@ FUNCTIONS: tuple[FunctionDecl, ...] = (
         uses=frozenset({TABLE, UPLOADS, MEDIA, PLAYBACK_SECRET}),
         description="Media uploads (presigned POST), media status, signed HLS playback",
     ),
-    # Courses and enrollment (docs/courses.md). USER_POOL: the course page verifies an optional
-    # bearer token itself (a public route has no authorizer).
+    # Courses and enrollment (docs/courses.md). USER_POOL: the course page (served by
+    # enrollment) verifies an optional bearer token itself (a public route has no authorizer).
     FunctionDecl(
         name="courses",
         module="functions.courses.handler",
-        uses=frozenset({TABLE, USER_POOL}),
-        description="Catalog, categories, course authoring (sections, lessons), lesson access",
+        uses=frozenset({TABLE}),
+        description="Catalog, categories, course authoring (sections, lessons)",
+    ),
+    FunctionDecl(
+        name="courses-media",
+        module="functions.courses.consumer",
+        uses=frozenset({TABLE}),
+        memory_mb=256,
+        timeout_seconds=30,
+        description="Keeps the courses' record of their media (MediaReady, MediaFailed events)",
     ),
     FunctionDecl(
         name="enrollment",
         module="functions.enrollment.handler",
-        uses=frozenset({TABLE}),
-        description="Enrollment, progress, course roster, the learner's dashboard",
+        uses=frozenset({TABLE, USER_POOL}),
+        description="Course page, lesson access, enrollment, progress, roster, dashboard",
     ),
     FunctionDecl(
         name="catalog-projector",
@@ -193,13 +231,20 @@ FUNCTIONS: tuple[FunctionDecl, ...] = (
 DEFAULT_ROUTE_FUNCTION = "health"
 
 CONSUMERS: tuple[ConsumerDecl, ...] = (
+    # What the courses know of their uploads: lesson edits check it (functions/courses/consumer).
+    ConsumerDecl(
+        name="courses-media",
+        function="courses-media",
+        sources=("coursewave.media",),
+        detail_types=("MediaReady", "MediaFailed"),
+    ),
     # The transcode workflow's work queue (sqs:sendMessage.waitForTaskToken). The worker keeps a
-    # message hidden while it works (functions/transcode/worker.py), so the timeout only bounds
+    # message hidden while it works (workers/transcode/keepalive.py), so the timeout only bounds
     # how soon a crashed worker's task is delivered again.
     ConsumerDecl(
         name="transcode",
         function=None,
-        env="TRANSCODE_QUEUE_URL",
+        env=resources.TRANSCODE_QUEUE.env,
         batch_size=1,
         max_receive_count=3,
         visibility_timeout_seconds=900,
@@ -211,7 +256,7 @@ CONTAINER_WORKERS: tuple[ContainerWorkerDecl, ...] = (
     ContainerWorkerDecl(
         name="transcode-worker",
         queue="transcode",
-        module="functions.transcode.worker",
+        module="workers.transcode.entry",
         uses=frozenset({TABLE, UPLOADS, MEDIA}),
     ),
 )
@@ -233,11 +278,11 @@ STATE_MACHINES: tuple[StateMachineDecl, ...] = (
         name="transcode",
         definition="statemachines/transcode.asl.json",
         substitutions={
-            "TableName": "TABLE_NAME",
-            "EventBusName": "EVENT_BUS_NAME",
-            "TranscodeQueueUrl": "TRANSCODE_QUEUE_URL",
-            "MediaBucket": "MEDIA_BUCKET",
-            "UploadsBucket": "UPLOADS_BUCKET",
+            "TableName": resources.TABLE.env,
+            "EventBusName": resources.EVENT_BUS.env,
+            "TranscodeQueueUrl": resources.TRANSCODE_QUEUE.env,
+            "MediaBucket": resources.MEDIA_BUCKET.env,
+            "UploadsBucket": resources.UPLOADS_BUCKET.env,
         },
         trigger={
             "source": ["aws.s3"],

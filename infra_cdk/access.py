@@ -87,10 +87,10 @@ TASK_TOKEN_ACTIONS = (
     "states:SendTaskHeartbeat",
 )
 
-MEDIA_CDN_DOMAIN = "MEDIA_CDN_DOMAIN"
-MEDIA_SIGNING_KEY_ID = "MEDIA_SIGNING_KEY_ID"
-MEDIA_SIGNING_KEY_SECRET = "MEDIA_SIGNING_KEY_SECRET"  # noqa: S105 - a variable name
-MAIL_FROM = "MAIL_FROM"
+MEDIA_CDN_DOMAIN = resources.MEDIA_CDN.domain_env
+MEDIA_SIGNING_KEY_ID = resources.MEDIA_CDN.key_id_env
+MEDIA_SIGNING_KEY_SECRET = resources.MEDIA_CDN.key_secret_env
+MAIL_FROM = resources.MAIL_FROM.env
 
 
 @dataclass(frozen=True)

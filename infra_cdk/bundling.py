@@ -1,6 +1,7 @@
 """Lambda assets built on this machine: no Docker at synth.
 
-``functions/`` is copied as-is (handlers are ``functions.<domain>.handler.lambda_handler``); the
+``functions/`` is copied (handlers are ``functions.<domain>.handler.lambda_handler``) without
+anything local-only (``LOCAL_ONLY``), the shared layer is ``layers/shared`` as it is, and the
 dependency layer is a ``pip install`` of ``layers/deps/requirements.txt`` for the Lambda
 platform (manylinux2014 aarch64, CPython 3.12, wheels only).
 """
@@ -26,6 +27,24 @@ DEPS_REQUIREMENTS = DEPS_LAYER_DIR / "requirements.txt"
 PYTHON_VERSION = "3.12"
 LAMBDA_PLATFORM = "manylinux2014_aarch64"
 SKIP = ("__pycache__", "*.pyc", ".pytest_cache", ".ruff_cache")
+# Never shipped to Lambda, wherever it lands: the container worker (its own image), demo seeders
+# and sample generators (the local runner's), tests and benchmarks. The assets hold only
+# ``functions/`` and the shared layer; these patterns keep anything local-only that finds its way
+# under them out as well (tests/infra/test_assets.py opens the bundle).
+LOCAL_ONLY = (
+    "workers",
+    "transcode",
+    "local",
+    "tests",
+    "benchmarks",
+    "demo",
+    "demo.py",
+    "demo_*.py",
+    "samples",
+    "samples.py",
+    "sample_*.py",
+)
+EXCLUDE = (*SKIP, *LOCAL_ONLY)
 
 # Only used if local bundling declined, which it never does: it either bundles or raises.
 _UNUSED_IMAGE = DockerImage.from_registry("public.ecr.aws/sam/build-python3.12")
@@ -43,7 +62,7 @@ class CopyTree:
         shutil.copytree(
             self.source,
             Path(output_dir) / self.target,
-            ignore=shutil.ignore_patterns(*SKIP),
+            ignore=shutil.ignore_patterns(*EXCLUDE),
             dirs_exist_ok=True,
         )
         return True
@@ -86,14 +105,14 @@ class PipInstall:
 def functions_code() -> lambda_.Code:
     return lambda_.Code.from_asset(
         str(FUNCTIONS_DIR),
-        exclude=list(SKIP),
+        exclude=list(EXCLUDE),
         bundling=BundlingOptions(image=_UNUSED_IMAGE, local=CopyTree(FUNCTIONS_DIR, "functions")),
     )
 
 
 def shared_layer_code() -> lambda_.Code:
     # layers/shared already has the layer's shape (python/coursewave/...): no bundling needed.
-    return lambda_.Code.from_asset(str(SHARED_LAYER_DIR), exclude=list(SKIP))
+    return lambda_.Code.from_asset(str(SHARED_LAYER_DIR), exclude=list(EXCLUDE))
 
 
 def deps_layer_code() -> lambda_.Code:

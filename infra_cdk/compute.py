@@ -13,6 +13,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from coursewave import resources
 from functions.registry import FunctionDecl
 from infra_cdk import bundling
 from infra_cdk.access import Platform, access_for
@@ -37,10 +38,10 @@ LAMBDA_LOG_LEVELS = {
 def base_environment(settings: Settings) -> dict[str, str]:
     """What every function and container worker gets, whatever it uses."""
     return {
-        "COURSEWAVE_STAGE": settings.stage,
-        "POWERTOOLS_SERVICE_NAME": SERVICE_NAME,
-        "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
-        "POWERTOOLS_LOG_LEVEL": settings.log_level,
+        resources.STAGE.env: settings.stage,
+        resources.POWERTOOLS_SERVICE: SERVICE_NAME,
+        resources.POWERTOOLS_NAMESPACE: METRICS_NAMESPACE,
+        resources.POWERTOOLS_LOG_LEVEL: settings.log_level,
     }
 
 

@@ -189,14 +189,6 @@ class TableStreamConsumer(Construct):
                 retry_attempts=STREAM_RETRY_ATTEMPTS,
                 report_batch_item_failures=True,
                 on_failure=sources.SqsDlq(self.failures),
-                filters=[lambda_.FilterCriteria.filter(_inserts_of(decl.entity))],
+                filters=[lambda_.FilterCriteria.filter(decl.filter_pattern)],
             )
         )
-
-
-def _inserts_of(entity: str) -> dict[str, Any]:
-    """A stream filter: new items whose ``entity`` discriminator is ``entity``."""
-    return {
-        "eventName": lambda_.FilterRule.is_equal("INSERT"),
-        "dynamodb": {"NewImage": {"entity": {"S": lambda_.FilterRule.is_equal(entity)}}},
-    }

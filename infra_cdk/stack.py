@@ -29,8 +29,8 @@ from infra_cdk.storage import Storage
 from infra_cdk.workers import ContainerWorkers
 from infra_cdk.workflows import workflows
 
-PUBLIC_BASE_URL = "PUBLIC_BASE_URL"
-CLIENT_IP_HEADER = "CLIENT_IP_HEADER"
+PUBLIC_BASE_URL = resources.PUBLIC_BASE_URL.env
+CLIENT_IP_HEADER = resources.CLIENT_IP_HEADER.env
 
 
 class CoursewaveStack(Stack):
@@ -111,7 +111,7 @@ class CoursewaveStack(Stack):
             Annotations.of(self).add_warning_v2(
                 "coursewave:mail-from",
                 "No context mailFrom: functions that send email fail with 'missing setting "
-                "MAIL_FROM' until one is configured (docs/deploy.md).",
+                f"{resources.MAIL_FROM.env}' until one is configured (docs/deploy.md).",
             )
         functions.add_environment(PUBLIC_BASE_URL, edge.url)
         functions.add_environment(CLIENT_IP_HEADER, VIEWER_ADDRESS_HEADER)

@@ -73,9 +73,9 @@ def base_environment(endpoint: str | None) -> dict[str, str]:
         # botocore ≥ 1.40 sends DynamoDB Streams calls to account-based hostnames that moto's
         # in-process interception does not recognise.
         "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
-        "COURSEWAVE_STAGE": "local",
-        "POWERTOOLS_SERVICE_NAME": "coursewave",
-        "POWERTOOLS_METRICS_NAMESPACE": "Coursewave",
+        resources.STAGE.env: "local",
+        resources.POWERTOOLS_SERVICE: "coursewave",
+        resources.POWERTOOLS_NAMESPACE: "Coursewave",
     }
     if endpoint is None:
         del env["AWS_ENDPOINT_URL"]
@@ -305,7 +305,7 @@ def _local_signing_key() -> str:
 
 def _mail(out: Provisioned) -> None:
     _client("ses").verify_domain_identity(Domain=MAIL_DOMAIN)
-    out.env["MAIL_FROM"] = f"Coursewave <no-reply@{MAIL_DOMAIN}>"
+    out.env[resources.MAIL_FROM.env] = f"Coursewave <no-reply@{MAIL_DOMAIN}>"
 
 
 def _secrets(out: Provisioned) -> None:

@@ -33,7 +33,7 @@ import boto3
 import jwt
 from jwt.algorithms import RSAAlgorithm
 
-from functions.auth.rules import pkce_matches
+from functions.auth.domain import pkce_matches
 from local.seed import generate_password
 
 CODE_SECONDS = 300

@@ -18,6 +18,7 @@ from typing import Any
 
 import boto3
 
+from functions.registry import StreamConsumerDecl
 from local.apigw import LambdaContext
 
 Handler = Callable[[dict[str, Any], Any], Any]
@@ -69,9 +70,12 @@ class SqsPoller(Poller):
         log: Log,
         batch_size: int = 10,
         function_name: str | None = None,
+        target: str | None = None,
     ) -> None:
         super().__init__(name, log)
         self.queue_url = queue_url
+        # What it feeds, as the CDK app wires it ("function <name>", "container worker <module>").
+        self.target = target or f"function {name}"
         self.handler = handler
         self.batch_size = min(batch_size, 10)
         self.function_name = function_name or name
@@ -127,13 +131,14 @@ class StreamPoller(Poller):
     """A DynamoDB Streams event-source mapping filtered on the new image's ``entity``."""
 
     def __init__(
-        self, name: str, stream_arn: str, entity: str, handler: Handler, log: Log, batch_size: int
+        self, decl: StreamConsumerDecl, stream_arn: str, handler: Handler, log: Log
     ) -> None:
-        super().__init__(name, log)
+        super().__init__(decl.name, log)
+        self.decl = decl
         self.stream_arn = stream_arn
-        self.entity = entity
+        self.entity = decl.entity
         self.handler = handler
-        self.batch_size = batch_size
+        self.batch_size = decl.batch_size
         self.streams = boto3.client("dynamodbstreams")
         self.iterators: dict[str, str] = {}
         self.pending: list[dict[str, Any]] = []
@@ -169,11 +174,8 @@ class StreamPoller(Poller):
         return True
 
     def _wanted(self, record: dict[str, Any]) -> bool:
-        """The mapping's filter, as the CDK app declares it: inserts of one entity type."""
-        image = record.get("dynamodb", {}).get("NewImage") or {}
-        return (
-            record.get("eventName") == "INSERT" and image.get("entity", {}).get("S") == self.entity
-        )
+        """The mapping's filter, as the CDK app sets it (``StreamConsumerDecl.filter_pattern``)."""
+        return self.decl.matches(record)
 
     def _deliver(self, batch: list[dict[str, Any]]) -> int | None:
         """Index of the first failed record (Lambda retries from there), or None."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
+from coursewave import resources
 from functions import registry
 from local import seed
 from local.authorizer import JwtAuthorizer
@@ -57,6 +58,50 @@ def check_tools() -> None:
         )
 
 
+def build_pollers(out: Provisioned, log: Callable[[str], None]) -> list[Poller]:
+    """What stands in for AWS's event-source mappings, container workers and the EventBridge →
+    Step Functions target, from the registry and what was provisioned (not started yet)."""
+    pollers: list[Poller] = []
+    for worker in registry.CONTAINER_WORKERS:
+        pollers.append(
+            SqsPoller(
+                worker.name,
+                out.consumer_queues[worker.queue],
+                importlib.import_module(worker.module).lambda_handler,
+                log,
+                batch_size=1,
+                function_name=f"coursewave-{worker.name}",
+                target=f"container worker {worker.module}",
+            )
+        )
+    for consumer in registry.CONSUMERS:
+        if consumer.function is None:
+            continue
+        pollers.append(
+            SqsPoller(
+                consumer.name,
+                out.consumer_queues[consumer.name],
+                registry.handler_module(consumer.function).lambda_handler,
+                log,
+                batch_size=consumer.batch_size,
+                function_name=f"coursewave-{consumer.function}",
+                target=f"function {consumer.function}",
+            )
+        )
+    for stream in registry.STREAM_CONSUMERS:
+        pollers.append(
+            StreamPoller(
+                stream,
+                out.table_stream_arn,
+                registry.handler_module(stream.function).lambda_handler,
+                log,
+            )
+        )
+    for name, queue_url in out.state_machine_queues.items():
+        pollers.append(StateMachineTarget(f"sfn-{name}", queue_url, out.state_machines[name], log))
+    return pollers
+
+
 @dataclass
 class LocalPlatform:
     port: int
@@ -84,12 +129,13 @@ class LocalPlatform:
         self.log(f"moto server on {self.cloud.endpoint} (Step Functions execution on)")
         self.provisioned = provision(self.cloud.endpoint)
         # Absolute URLs the API hands out (e.g. playback URLs) point at this gateway.
-        self.provisioned.env["PUBLIC_BASE_URL"] = self.url
+        env = self.provisioned.env
+        env[resources.PUBLIC_BASE_URL.env] = self.url
         # OAuth sign-in goes through the local stand-in for Cognito's hosted UI (fake_oauth);
         # its demo landing page is an allowed redirect URI besides the front end's.
-        self.provisioned.env["COGNITO_DOMAIN_URL"] = f"{self.url}{FAKE_COGNITO_PREFIX}"
-        self.provisioned.env["OAUTH_REDIRECT_URIS"] += f",{self.url}/_local/oauth/callback"
-        apply_environment(self.provisioned.env)
+        env[resources.USER_POOL.domain_env] = f"{self.url}{FAKE_COGNITO_PREFIX}"
+        env[resources.USER_POOL.redirect_uris_env] += f",{self.url}/_local/oauth/callback"
+        apply_environment(env)
         self.log(
             f"provisioned: table, {len(registry.CONSUMERS)} consumer queue(s) with DLQs, "
             f"{len(registry.STATE_MACHINES)} state machine(s), user pool, buckets, event bus"
@@ -117,46 +163,7 @@ class LocalPlatform:
 
     def _start_pollers(self) -> None:
         assert self.provisioned is not None
-        out = self.provisioned
-        for worker in registry.CONTAINER_WORKERS:
-            self.pollers.append(
-                SqsPoller(
-                    worker.name,
-                    out.consumer_queues[worker.queue],
-                    importlib.import_module(worker.module).lambda_handler,
-                    self.log,
-                    batch_size=1,
-                    function_name=f"coursewave-{worker.name}",
-                )
-            )
-        for consumer in registry.CONSUMERS:
-            if consumer.function is None:
-                continue
-            self.pollers.append(
-                SqsPoller(
-                    consumer.name,
-                    out.consumer_queues[consumer.name],
-                    registry.handler_module(consumer.function).lambda_handler,
-                    self.log,
-                    batch_size=consumer.batch_size,
-                    function_name=f"coursewave-{consumer.function}",
-                )
-            )
-        for stream in registry.STREAM_CONSUMERS:
-            self.pollers.append(
-                StreamPoller(
-                    stream.name,
-                    out.table_stream_arn,
-                    stream.entity,
-                    registry.handler_module(stream.function).lambda_handler,
-                    self.log,
-                    stream.batch_size,
-                )
-            )
-        for name, queue_url in out.state_machine_queues.items():
-            self.pollers.append(
-                StateMachineTarget(f"sfn-{name}", queue_url, out.state_machines[name], self.log)
-            )
+        self.pollers = build_pollers(self.provisioned, self.log)
         for poller in self.pollers:
             poller.start()
 

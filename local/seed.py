@@ -15,8 +15,8 @@ from pynamodb.transactions import TransactWrite
 from coursewave.clock import now_iso
 from coursewave.resources import ROLE_GROUPS
 from coursewave.users import ACTIVE, PASSWORD, User, new_user_items, normalise_email
-from functions.courses.demo import seed_demo_course
-from functions.media.demo import seed_demo_video
+from local.demo_course import seed_demo_course
+from local.demo_video import seed_demo_video
 
 DEMO_DOMAIN = "demo.coursewave.dev"
 
@@ -100,9 +100,9 @@ def seed_users(user_pool_id: str, password: str) -> dict[str, str]:
 # and adds what its feature needs to look alive. They run in order after the demo users exist.
 SEEDERS: list[Callable[[Any], None]] = []
 
-# Courses: a published demo course by the demo instructor (functions/courses/demo.py).
+# Courses: a published demo course by the demo instructor (local/demo_course.py).
 SEEDERS.append(seed_demo_course)
 
 # Media: a generated clip, uploaded and transcoded in the background, then added to the demo
-# course as a preview video lesson (functions/media/demo.py).
+# course as a preview video lesson (local/demo_video.py).
 SEEDERS.append(seed_demo_video)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from coursewave.api import Api, roles
-from coursewave.errors import ValidationFailed
 from coursewave.users import Principal
-from functions.admin import logic, repository
+from functions.admin import logic
 from functions.admin.models import (
     AdminUser,
     AdminUserPatch,
@@ -15,11 +14,28 @@ from functions.admin.models import (
     UserListQuery,
     UserPage,
 )
+from functions.users.public import Account
 
 app = Api("admin")
 lambda_handler = app.lambda_handler
 
 ADMIN = roles("admin")
+
+
+def admin_view(account: Account) -> AdminUser:
+    return AdminUser(
+        id=account.user_id,
+        email=account.email,
+        name=account.name,
+        avatar_url=account.avatar_url,
+        roles=list(account.roles or ["student"]),
+        status=account.status,
+        provider=account.provider or "password",
+        email_verified=account.email_verified,
+        created_at=account.created_at,
+        updated_at=account.updated_at,
+        deleted_at=account.deleted_at,
+    )
 
 
 @app.route(
@@ -31,9 +47,8 @@ ADMIN = roles("admin")
     response=UserPage,
 )
 def list_users(query: UserListQuery) -> UserPage:
-    plan = logic.listing_plan(query.role, query.status, query.q)
-    found, cursor = repository.list_users(plan, query.limit, query.cursor)
-    return UserPage(items=[logic.admin_view(user) for user in found], next_cursor=cursor)
+    found, cursor = logic.list_users(query.role, query.status, query.q, query.limit, query.cursor)
+    return UserPage(items=[admin_view(account) for account in found], next_cursor=cursor)
 
 
 @app.route(
@@ -46,7 +61,7 @@ def list_users(query: UserListQuery) -> UserPage:
     errors=(409,),
 )
 def change_user(user_id: str, body: AdminUserPatch, principal: Principal) -> AdminUser:
-    return logic.admin_view(logic.change_user(principal, user_id, body))
+    return admin_view(logic.change_user(principal, user_id, body))
 
 
 @app.route(
@@ -58,15 +73,9 @@ def change_user(user_id: str, body: AdminUserPatch, principal: Principal) -> Adm
     response=AuditPage,
 )
 def audit_log(query: AuditLogQuery) -> AuditPage:
-    if query.target_user_id and query.actor_id:
-        raise ValidationFailed.for_field("actor_id", "combine with target_user_id is not supported")
-    entries, cursor = repository.audit_page(
-        target_user_id=query.target_user_id,
-        actor_id=query.actor_id,
-        limit=query.limit,
-        cursor=query.cursor,
+    entries, cursor = logic.audit_log(
+        query.target_user_id, query.actor_id, query.limit, query.cursor
     )
     return AuditPage(
-        items=[AuditEntryOut.model_validate(entry.as_dict()) for entry in entries],
-        next_cursor=cursor,
+        items=[AuditEntryOut.model_validate(entry) for entry in entries], next_cursor=cursor
     )

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from coursewave.models import Out, Strict
 from coursewave.pagination import PageQuery
 
 Role = Literal["student", "instructor", "admin"]
@@ -28,9 +29,7 @@ class AuditLogQuery(PageQuery):
     actor_id: str | None = Field(default=None, max_length=128)
 
 
-class AdminUserPatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class AdminUserPatch(Strict):
     roles: list[Role] | None = Field(
         default=None, min_length=1, max_length=3, description="every account keeps student"
     )
@@ -38,7 +37,7 @@ class AdminUserPatch(BaseModel):
     reason: str | None = Field(default=None, max_length=500, description="kept in the audit log")
 
 
-class AdminUser(BaseModel):
+class AdminUser(Out):
     id: str
     email: str
     name: str
@@ -52,17 +51,17 @@ class AdminUser(BaseModel):
     deleted_at: str | None
 
 
-class UserPage(BaseModel):
+class UserPage(Out):
     items: list[AdminUser]
     next_cursor: str | None
 
 
-class AuditTarget(BaseModel):
+class AuditTarget(Out):
     type: str
     id: str
 
 
-class AuditEntryOut(BaseModel):
+class AuditEntryOut(Out):
     id: str
     at: str
     actor_id: str
@@ -74,6 +73,6 @@ class AuditEntryOut(BaseModel):
     correlation_id: str | None
 
 
-class AuditPage(BaseModel):
+class AuditPage(Out):
     items: list[AuditEntryOut]
     next_cursor: str | None

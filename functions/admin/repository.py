@@ -1,17 +1,72 @@
-"""Admin reads: the user listing (index streams, no Scan) and the audit log."""
+"""Admin reads: the user listing (index streams, no Scan) and the audit log.
+
+This module owns how they are read: which index, which partition, which key prefix. Use cases
+get ``Account`` values and plain audit entries back.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from coursewave.audit import AUDIT_PARTITION, AuditEntry
 from coursewave.db import Item
-from coursewave.errors import BadRequest
+from coursewave.errors import BadRequest, ValidationFailed
 from coursewave.pagination import decode_cursor, encode_cursor
-from coursewave.users import PROFILE, User, UserRole, normalise
-from functions.admin.logic import ListingPlan, Stream
+from coursewave.users import (
+    BY_EMAIL,
+    BY_NAME,
+    PRIVILEGED_ROLES,
+    PROFILE,
+    User,
+    UserRole,
+    normalise,
+)
+from functions.users.public import Account
 
 START, DONE, SEPARATOR = "", "~", "."
+
+
+@dataclass(frozen=True)
+class Stream:
+    """One index partition read in key order, optionally by key prefix."""
+
+    index: str
+    partition: str
+    prefix: str | None = None
+    yields_roles: bool = False  # role items: the records are fetched by BatchGet
+
+
+@dataclass(frozen=True)
+class ListingPlan:
+    """How a filtered user listing is read without Scan: streams read one after the other,
+    filters the index cannot express applied as a FilterExpression (or after BatchGet)."""
+
+    streams: tuple[Stream, ...]
+    role: str | None
+    status: str | None
+    q: str | None
+
+    def keeps(self, user: User) -> bool:
+        return (self.role is None or self.role in (user.roles or [])) and (
+            self.status is None or user.status == self.status
+        )
+
+
+def listing_plan(role: str | None, status: str | None, q: str | None) -> ListingPlan:
+    if q is not None:
+        prefix = normalise(q)
+        if not prefix:
+            raise ValidationFailed.for_field("q", "must contain letters or digits")
+        # Email matches first, then name matches (those whose email also matched are skipped).
+        streams = (Stream("GSI1", BY_EMAIL, prefix), Stream("GSI2", BY_NAME, prefix))
+        return ListingPlan(streams, role, status, prefix)
+    if role in PRIVILEGED_ROLES:
+        holders = Stream("GSI1", UserRole.holders_key(role), yields_roles=True)
+        return ListingPlan((holders,), None, status, None)
+    if status is not None:
+        return ListingPlan((Stream("GSI3", User.status_key(status)),), role, None, None)
+    return ListingPlan((Stream("GSI1", BY_EMAIL),), role, None, None)
 
 
 def _key_names(index: str | None) -> set[str]:
@@ -83,9 +138,13 @@ def _records(items: list[Item], plan: ListingPlan) -> list[User]:
     return [found[i] for i in ids if i in found and plan.keeps(found[i])]
 
 
-def list_users(plan: ListingPlan, limit: int, cursor: str | None) -> tuple[list[User], str | None]:
-    """Up to ``limit`` users; a page may hold fewer when filters drop items (follow the cursor
-    until it is null). At most one Query per stream, plus one BatchGet for role streams."""
+def list_users(
+    role: str | None, status: str | None, q: str | None, limit: int, cursor: str | None
+) -> tuple[list[Account], str | None]:
+    """Up to ``limit`` accounts with ``role`` and ``status`` whose email or name starts with
+    ``q``; a page may hold fewer when filters drop items (follow the cursor until it is null).
+    At most one Query per stream, plus one BatchGet for role streams."""
+    plan = listing_plan(role, status, q)
     states = _decode_states(cursor, plan)
     found: list[User] = []
     for position, stream in enumerate(plan.streams):
@@ -107,13 +166,14 @@ def list_users(plan: ListingPlan, limit: int, cursor: str | None) -> tuple[list[
         states[position] = last or DONE
         if last:
             break
-    return found, _encode_states(states)
+    return [Account(**user.as_plain()) for user in found], _encode_states(states)
 
 
 def audit_page(
     *, target_user_id: str | None, actor_id: str | None, limit: int, cursor: str | None
-) -> tuple[list[AuditEntry], str | None]:
-    """Newest first: the whole log (table partition), or by target (GSI1) or actor (GSI2)."""
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Newest first: the whole log (table partition), or by target (GSI1) or actor (GSI2), as
+    plain entries (``AuditEntry.as_dict``)."""
     if target_user_id is not None:
         index, partition = "GSI1", AuditEntry.target_key("user", target_user_id)
     elif actor_id is not None:
@@ -129,5 +189,5 @@ def audit_page(
         exclusive_start_key=start,
         scan_index_forward=False,
     )
-    entries = [AuditEntry.from_raw_data(raw) for raw in data.get("Items", [])]
+    entries = [AuditEntry.from_raw_data(raw).as_dict() for raw in data.get("Items", [])]
     return entries, encode_cursor(data.get("LastEvaluatedKey"))

@@ -9,9 +9,9 @@ from coursewave.clock import now
 from coursewave.mail import send_email
 from coursewave.observability import metrics
 from coursewave.users import ACTIVE, PASSWORD, UNVERIFIED
-from functions.auth import identity_secret, messages, repository, rules
-from functions.users import repository as users
-from functions.users.repository import RESET, VERIFY
+from functions.auth import domain, identity_secret, messages, repository
+from functions.auth.domain import RESET, VERIFY
+from functions.users import public as users
 
 
 def deliver_code(request: repository.CodeRequest) -> None:
@@ -30,18 +30,18 @@ def deliver_code(request: repository.CodeRequest) -> None:
     if request.purpose == RESET and user.provider != PASSWORD:
         send_email(user.email, *messages.federated_reset(user.provider))
         return
-    code = rules.new_code()
+    code = domain.new_code()
     repository.store_code(
-        users.VerificationCode(
+        repository.VerificationCode(
             email=user.email,
             purpose=request.purpose,
             user_id=user.user_id,
             cognito_username=user.cognito_username or user.email,
-            code_hash=rules.code_hash(
+            code_hash=domain.code_hash(
                 identity_secret.code_pepper(), request.purpose, user.user_id, code
             ),
             attempts=0,
-            expires_at=now() + rules.CODE_TTL[request.purpose],
+            expires_at=now() + domain.CODE_TTL[request.purpose],
         )
     )
     send_email(user.email, *messages.code_email(request.purpose, code))

@@ -12,6 +12,7 @@ from coursewave.config import settings
 from coursewave.errors import UnsupportedMediaType
 from coursewave.users import Principal
 from functions.auth import github_oidc, logic
+from functions.auth.domain import RESET, VERIFY
 from functions.auth.models import (
     ConfirmBody,
     EmailBody,
@@ -27,8 +28,7 @@ from functions.auth.models import (
     ResetBody,
     TokenSet,
 )
-from functions.users.cognito import Tokens
-from functions.users.repository import RESET, VERIFY
+from functions.users.public import Tokens
 
 app = Api("auth")
 lambda_handler = app.lambda_handler
@@ -70,7 +70,9 @@ def token_set(tokens: Tokens) -> TokenSet:
 def register(body: RegisterBody, request: Request) -> Registration:
     user = logic.register(body.email, body.password, body.name, client_ip(request))
     return Registration(
-        user=RegisteredUser(id=user.user_id, email=user.email, name=user.name, roles=user.roles),
+        user=RegisteredUser(
+            id=user.user_id, email=user.email, name=user.name, roles=list(user.roles)
+        ),
         confirmation_required=True,
     )
 

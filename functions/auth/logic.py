@@ -1,7 +1,8 @@
 """Auth use cases: the steps of each route, over the repositories and the identity provider.
 
-No boto3, PynamoDB or HTTP here: ``functions.auth.repository`` and ``functions.users.repository``
-hold the table, ``functions.users.cognito`` the user pool, ``functions.auth.oauth`` the hosted UI.
+No boto3, PynamoDB or HTTP here: ``functions.auth.repository`` holds auth's items, the users
+domain (``functions.users.public``) the accounts and the user pool, ``functions.auth.oauth`` the
+hosted UI.
 """
 
 from __future__ import annotations
@@ -21,12 +22,11 @@ from coursewave.errors import (
 from coursewave.events import OutboxEvent, domain_event
 from coursewave.observability import logger, metrics
 from coursewave.resources import FederatedProviderDecl
-from coursewave.users import ACTIVE, PASSWORD, UNVERIFIED, Principal, User
-from functions.auth import identity_secret, oauth, repository, rules
-from functions.users import cognito
-from functions.users import repository as users
-from functions.users.cognito import Tokens
-from functions.users.repository import RESET, VERIFY
+from coursewave.users import ACTIVE, PASSWORD, UNVERIFIED, Principal
+from functions.auth import domain, identity_secret, oauth, repository
+from functions.auth.domain import RESET, VERIFY
+from functions.users import public as users
+from functions.users.public import Account, Tokens
 
 WRONG_CREDENTIALS = "Incorrect email or password."
 INVALID_CODE = "The code is wrong or has expired; ask for a new one."
@@ -46,12 +46,12 @@ def email_not_verified(message: str = "Confirm your email address first.") -> Fo
 
 def enforce_rate_limit(action: str, email: str, client_ip: str) -> None:
     """One attempt against the per-email and the per-address window; 429 when either is full."""
-    rule = rules.RATE_RULES[action]
+    rule = domain.RATE_RULES[action]
     moment = now().timestamp()
-    start, end = rules.window(moment, rule.window_seconds)
-    counters = [(f"{action}#email#{rules.subject_hash(email)}", rule.per_email, start, end)]
+    start, end = domain.window(moment, rule.window_seconds)
+    counters = [(f"{action}#email#{domain.subject_hash(email)}", rule.per_email, start, end)]
     if client_ip:
-        counters.append((f"{action}#ip#{rules.subject_hash(client_ip)}", rule.per_ip, start, end))
+        counters.append((f"{action}#ip#{domain.subject_hash(client_ip)}", rule.per_ip, start, end))
     if not repository.hit(counters):
         metrics.add_metric(name="RateLimited", unit="Count", value=1)
         logger.info("rate limited", extra={"action": action})
@@ -59,7 +59,7 @@ def enforce_rate_limit(action: str, email: str, client_ip: str) -> None:
 
 
 def check_password(password: str, email: str, field: str) -> None:
-    problem = rules.password_problem(password, email)
+    problem = domain.password_problem(password, email)
     if problem:
         raise ValidationFailed.for_field(field, problem)
 
@@ -75,21 +75,21 @@ def token_subject(access_token: str) -> str | None:
 # -- registration and codes -----------------------------------------------------------------
 
 
-def register(email: str, password: str, name: str, client_ip: str) -> User:
+def register(email: str, password: str, name: str, client_ip: str) -> Account:
     check_password(password, email, "password")
     enforce_rate_limit("register", email, client_ip)
     try:
-        username, sub = cognito.create_disabled_user(email, name, password)
-    except cognito.UsernameTaken as exc:
+        username, sub = users.create_disabled_user(email, name, password)
+    except users.UsernameTaken as exc:
         raise Conflict("An account with this email already exists.") from exc
-    except cognito.PasswordRejected as exc:
+    except users.PasswordRejected as exc:
         raise ValidationFailed.for_field("password", "is not accepted; choose another") from exc
     moment = now_iso()
-    user = User(
+    user = Account(
         user_id=sub,
         email=email,
         name=name,
-        roles=["student"],
+        roles=("student",),
         status=UNVERIFIED,
         provider=PASSWORD,
         cognito_username=username,
@@ -101,16 +101,16 @@ def register(email: str, password: str, name: str, client_ip: str) -> User:
     try:
         users.create(user, repository.request_code(email, VERIFY), registered_event(user))
     except users.EmailTaken as exc:
-        cognito.delete(username)
+        users.delete_sign_in(username)
         raise Conflict("An account with this email already exists.") from exc
     except Exception:
-        cognito.delete(username)
+        users.delete_sign_in(username)
         raise
     metrics.add_metric(name="UserRegistered", unit="Count", value=1)
     return user
 
 
-def registered_event(user: User) -> OutboxEvent:
+def registered_event(user: Account) -> OutboxEvent:
     return domain_event(
         "auth",
         "UserRegistered",
@@ -132,9 +132,9 @@ def request_code(email: str, purpose: str, client_ip: str) -> None:
     repository.save_code_request(email, purpose)
 
 
-def _spend(email: str, purpose: str, code: str) -> users.VerificationCode:
+def _spend(email: str, purpose: str, code: str) -> repository.VerificationCode:
     stored = repository.spend_attempt(email, purpose)
-    if stored is None or not rules.code_matches(
+    if stored is None or not domain.code_matches(
         identity_secret.code_pepper(), purpose, stored.user_id, code, stored.code_hash
     ):
         raise invalid_code()
@@ -146,8 +146,8 @@ def confirm(email: str, code: str, client_ip: str) -> None:
     stored = _spend(email, VERIFY, code)
     if not repository.redeem_verification(stored):
         raise invalid_code()
-    cognito.enable(stored.cognito_username)
-    cognito.mark_email_verified(stored.cognito_username)
+    users.enable_sign_in(stored.cognito_username)
+    users.mark_email_verified(stored.cognito_username)
     metrics.add_metric(name="EmailConfirmed", unit="Count", value=1)
 
 
@@ -158,19 +158,19 @@ def reset_password(email: str, code: str, new_password: str, client_ip: str) -> 
     if not repository.redeem_reset(stored, revoked_at=now().timestamp()):
         raise invalid_code()
     try:
-        cognito.set_password(stored.cognito_username, new_password)
-    except cognito.PasswordRejected as exc:
+        users.set_password(stored.cognito_username, new_password)
+    except users.PasswordRejected as exc:
         raise ValidationFailed.for_field("new_password", "is not accepted; choose another") from exc
-    cognito.sign_out_everywhere(stored.cognito_username)
-    cognito.enable(stored.cognito_username)
-    cognito.mark_email_verified(stored.cognito_username)
+    users.sign_out_everywhere(stored.cognito_username)
+    users.enable_sign_in(stored.cognito_username)
+    users.mark_email_verified(stored.cognito_username)
     metrics.add_metric(name="PasswordReset", unit="Count", value=1)
 
 
 # -- sessions -------------------------------------------------------------------------------
 
 
-def _require_can_sign_in(user: User) -> None:
+def _require_can_sign_in(user: Account) -> None:
     if user.status == UNVERIFIED:
         raise email_not_verified()
     if user.status != ACTIVE:
@@ -190,8 +190,8 @@ def login(email: str, password: str, client_ip: str) -> Tokens:
     if user is not None:
         _require_can_sign_in(user)
     try:
-        tokens: Tokens | None = cognito.authenticate(email, password, client_ip)
-    except cognito.SignInFailed:
+        tokens: Tokens | None = users.authenticate(email, password, client_ip)
+    except users.SignInFailed:
         tokens = None
     if user is None or tokens is None or token_subject(tokens.access_token) != user.user_id:
         metrics.add_metric(name="SignInFailed", unit="Count", value=1)
@@ -212,8 +212,8 @@ def refresh(refresh_token: str) -> Tokens:
     if user.sessions_revoked_at is not None and session.issued_at < user.sessions_revoked_at:
         raise Unauthenticated(SESSION_ENDED)
     try:
-        tokens = cognito.refresh(refresh_token)
-    except cognito.SignInFailed as exc:
+        tokens = users.refresh_tokens(refresh_token)
+    except users.SignInFailed as exc:
         raise Unauthenticated(SESSION_ENDED) from exc
     if tokens.refresh_token and tokens.refresh_token != refresh_token:
         # Rotation: the presented token is spent, the new one is recorded in its place.
@@ -225,9 +225,8 @@ def refresh(refresh_token: str) -> Tokens:
 def logout(principal: Principal) -> None:
     """Sign out everywhere: every refresh token and every access token issued so far."""
     repository.revoke_sessions(principal.user_id, at=now().timestamp())
-    record = principal.record
-    if record is not None and record.cognito_username:
-        cognito.sign_out_everywhere(record.cognito_username)
+    if principal.cognito_username:
+        users.sign_out_everywhere(principal.cognito_username)
 
 
 # -- federated sign-in ----------------------------------------------------------------------
@@ -251,8 +250,8 @@ def start_oauth(provider_name: str, redirect_uri: str) -> tuple[str, str]:
     """(the hosted UI URL to send the browser to, the state the callback must bring back)."""
     provider = _provider(provider_name)
     _check_redirect(redirect_uri)
-    state = rules.new_state()
-    verifier, challenge = rules.pkce_pair()
+    state = domain.new_state()
+    verifier, challenge = domain.pkce_pair()
     repository.save_state(state, provider.api_name, redirect_uri, verifier)
     return oauth.authorization_url(provider, redirect_uri, state, challenge), state
 
@@ -288,11 +287,11 @@ def _create_federated_user(
 ) -> None:
     email = str(who.email).lower()
     moment = now_iso()
-    user = User(
+    user = Account(
         user_id=who.sub,
         email=email,
         name=(who.name or email.split("@")[0]).strip()[:100],
-        roles=["student"],
+        roles=("student",),
         status=ACTIVE,
         provider=provider.api_name,
         cognito_username=who.username,
@@ -308,9 +307,9 @@ def _create_federated_user(
     try:
         users.create(user, *extra)
     except users.EmailTaken as exc:
-        cognito.delete(who.username)
+        users.delete_sign_in(who.username)
         raise Conflict(
             "An account with this email already exists; sign in with your password."
         ) from exc
-    cognito.add_to_groups(who.username, ("student",))
+    users.add_to_groups(who.username, ("student",))
     metrics.add_metric(name="UserRegistered", unit="Count", value=1)

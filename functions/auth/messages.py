@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from functions.auth import rules
+from functions.auth import domain
 
 
 def _hours(purpose: str) -> int:
-    return int(rules.CODE_TTL[purpose].total_seconds() // 3600)
+    return int(domain.CODE_TTL[purpose].total_seconds() // 3600)
 
 
 def code_email(purpose: str, code: str) -> tuple[str, str]:

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, Field
 
+from coursewave.models import Name, Out, Strict
 from coursewave.users import normalise_email
-from functions.auth import rules
-from functions.users.models import Name
+from functions.auth import domain
 
 
 def _email(value: str) -> str:
     email = normalise_email(value)
-    problem = rules.email_problem(email)
+    problem = domain.email_problem(email)
     if problem:
         raise ValueError(problem)
     return email
@@ -26,63 +26,59 @@ Code = Annotated[str, Field(pattern=r"^\d{6}$", description="the 6-digit code fr
 RedirectUri = Annotated[str, Field(min_length=1, max_length=2048)]
 
 
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class RegisterBody(Body):
+class RegisterBody(Strict):
     email: Email
     password: Password
     name: Name
 
 
-class ConfirmBody(Body):
+class ConfirmBody(Strict):
     email: Email
     code: Code
 
 
-class EmailBody(Body):
+class EmailBody(Strict):
     email: Email
 
 
-class LoginBody(Body):
+class LoginBody(Strict):
     email: Email
     password: Password
 
 
-class RefreshBody(Body):
+class RefreshBody(Strict):
     refresh_token: str = Field(min_length=1, max_length=8192)
 
 
-class ResetBody(Body):
+class ResetBody(Strict):
     email: Email
     code: Code
     new_password: Password
 
 
-class OAuthAuthorizeQuery(Body):
+class OAuthAuthorizeQuery(Strict):
     redirect_uri: RedirectUri
 
 
-class OAuthCallbackBody(Body):
+class OAuthCallbackBody(Strict):
     code: str = Field(min_length=1, max_length=2048)
     state: str = Field(min_length=1, max_length=256)
     redirect_uri: RedirectUri
 
 
-class RegisteredUser(BaseModel):
+class RegisteredUser(Out):
     id: str
     email: str
     name: str
     roles: list[str]
 
 
-class Registration(BaseModel):
+class Registration(Out):
     user: RegisteredUser
     confirmation_required: bool
 
 
-class TokenSet(BaseModel):
+class TokenSet(Out):
     access_token: str
     id_token: str
     refresh_token: str
@@ -90,7 +86,7 @@ class TokenSet(BaseModel):
     expires_in: int
 
 
-class RefreshedTokens(BaseModel):
+class RefreshedTokens(Out):
     access_token: str
     id_token: str
     token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 - the OAuth token type
@@ -101,6 +97,6 @@ class RefreshedTokens(BaseModel):
     )
 
 
-class OAuthStart(BaseModel):
+class OAuthStart(Out):
     authorization_url: str
     state: str

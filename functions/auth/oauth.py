@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 from coursewave.config import settings
 from coursewave.resources import USER_POOL, FederatedProviderDecl
 from functions.auth import outbound
-from functions.users.cognito import Tokens
+from functions.users.public import Tokens
 
 PROVIDERS: dict[str, FederatedProviderDecl] = {p.api_name: p for p in USER_POOL.providers}
 

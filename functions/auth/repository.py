@@ -1,7 +1,10 @@
 """Auth items in the table: rate counters, code requests and codes, refresh sessions, OAuth state.
 
 All of them expire through the table's TTL; every check that matters also compares
-``expires_at`` itself, since TTL deletion may lag by hours.
+``expires_at`` itself, since TTL deletion may lag by hours. Codes and code requests live in the
+email's partition (``EMAIL#<email>``, beside the account's email claim), so erasing an account
+deletes them with the claim. The few conditional writes on the user record (confirming an email,
+a reset, sign-out everywhere) are made here, in the same transaction as the auth item they spend.
 """
 
 from __future__ import annotations
@@ -10,20 +13,51 @@ from datetime import UTC, datetime
 
 from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.exceptions import DeleteError, TransactWriteError, UpdateError
-from pynamodb.transactions import TransactWrite
 
 from coursewave.clock import new_id, now, now_iso
-from coursewave.db import Item, key
-from coursewave.users import ACTIVE, UNVERIFIED, User
-from functions.auth import rules
-from functions.users.repository import (
-    CodeRequest,
-    VerificationCode,
-    condition_failed,
-    connection,
-    record_key,
-    with_keys,
-)
+from coursewave.db import Item, condition_failed, key, keyed, transaction
+from coursewave.users import ACTIVE, UNVERIFIED, EmailClaim, User
+from functions.auth import domain
+
+
+class VerificationCode(Item, discriminator="VerificationCode"):
+    """The one live code of a purpose for an email: only its keyed hash is stored."""
+
+    email = UnicodeAttribute()
+    purpose = UnicodeAttribute()  # verify | reset
+    user_id = UnicodeAttribute()
+    cognito_username = UnicodeAttribute()
+    code_hash = UnicodeAttribute()
+    attempts = NumberAttribute(default=0)
+    expires_at = TTLAttribute()
+
+    @staticmethod
+    def sk(purpose: str) -> str:
+        return key("CODE", purpose.upper())
+
+    def keys(self) -> dict[str, str | None]:
+        return {"PK": EmailClaim.pk(self.email), "SK": self.sk(self.purpose)}
+
+
+class CodeRequest(Item, discriminator="CodeRequest"):
+    """A request to send a code to an address, if it belongs to an account that may have one.
+
+    Written by the request (the same write whether or not the account exists) and processed
+    from the table stream by ``functions.auth.mailer``, off the request path, so neither the
+    answer nor its timing tells a caller whether the email is registered.
+    """
+
+    request_id = UnicodeAttribute()
+    email = UnicodeAttribute()
+    purpose = UnicodeAttribute()  # verify | reset
+    requested_at = UnicodeAttribute()
+    expires_at = TTLAttribute()
+
+    def keys(self) -> dict[str, str | None]:
+        return {
+            "PK": EmailClaim.pk(self.email),
+            "SK": key("CODEREQUEST", self.purpose.upper(), self.request_id),
+        }
 
 
 class RateCounter(Item, discriminator="RateCounter"):
@@ -69,9 +103,9 @@ def hit(counters: list[tuple[str, int, int, int]]) -> bool:
     attempt counts nowhere. False when a counter is at its limit.
     """
     try:
-        with TransactWrite(connection=connection()) as tx:
+        with transaction() as tx:
             for counter, limit, start, end in counters:
-                item = with_keys(RateCounter(counter=counter, window_start=start))
+                item = keyed(RateCounter(counter=counter, window_start=start))
                 tx.update(
                     item,
                     actions=[
@@ -99,7 +133,7 @@ def request_code(email: str, purpose: str) -> CodeRequest:
         email=email,
         purpose=purpose,
         requested_at=now_iso(),
-        expires_at=now() + rules.CODE_REQUEST_TTL,
+        expires_at=now() + domain.CODE_REQUEST_TTL,
     )
 
 
@@ -118,7 +152,7 @@ def spend_attempt(email: str, purpose: str) -> VerificationCode | None:
     One UpdateItem: the attempt is counted before the code is compared, so parallel guesses
     cannot exceed ``MAX_CODE_ATTEMPTS``.
     """
-    code = with_keys(
+    code = keyed(
         VerificationCode(
             email=email,
             purpose=purpose,
@@ -132,7 +166,7 @@ def spend_attempt(email: str, purpose: str) -> VerificationCode | None:
         code.update(
             actions=[VerificationCode.attempts.add(1)],
             condition=VerificationCode.PK.exists()
-            & (VerificationCode.attempts < rules.MAX_CODE_ATTEMPTS)
+            & (VerificationCode.attempts < domain.MAX_CODE_ATTEMPTS)
             & (VerificationCode.expires_at > now()),
         )
     except UpdateError as exc:
@@ -145,10 +179,10 @@ def spend_attempt(email: str, purpose: str) -> VerificationCode | None:
 def _redeem(code: VerificationCode, actions: list, allowed: tuple[str, ...]) -> bool:
     """Delete the code (single use) and change the record, or neither."""
     try:
-        with TransactWrite(connection=connection()) as tx:
-            tx.delete(with_keys(code), condition=VerificationCode.code_hash == code.code_hash)
+        with transaction() as tx:
+            tx.delete(keyed(code), condition=VerificationCode.code_hash == code.code_hash)
             tx.update(
-                record_key(code.user_id),
+                User.key_only(code.user_id),
                 actions=[*actions, User.revision.add(1), User.updated_at.set(now_iso())],
                 condition=User.status.is_in(*allowed),
             )
@@ -162,7 +196,7 @@ def _redeem(code: VerificationCode, actions: list, allowed: tuple[str, ...]) -> 
 def _activation_actions() -> list:
     return [
         User.status.set(ACTIVE),
-        User.GSI3PK.set(key("USERS#STATUS", ACTIVE)),
+        User.GSI3PK.set(User.status_key(ACTIVE)),
         User.verified_at.set(User.verified_at | now_iso()),
     ]
 
@@ -186,10 +220,10 @@ def redeem_reset(code: VerificationCode, revoked_at: float) -> bool:
 
 def new_session(refresh_token: str, user_id: str) -> RefreshSession:
     return RefreshSession(
-        token_hash=rules.token_hash(refresh_token),
+        token_hash=domain.token_hash(refresh_token),
         user_id=user_id,
         issued_at=now().timestamp(),
-        expires_at=now() + rules.REFRESH_SESSION_TTL,
+        expires_at=now() + domain.REFRESH_SESSION_TTL,
     )
 
 
@@ -199,7 +233,7 @@ def save_session(session: RefreshSession) -> None:
 
 def find_session(refresh_token: str) -> RefreshSession | None:
     try:
-        session = RefreshSession.get(key("REFRESH", rules.token_hash(refresh_token)), "SESSION")
+        session = RefreshSession.get(key("REFRESH", domain.token_hash(refresh_token)), "SESSION")
     except RefreshSession.DoesNotExist:
         return None
     if session.expires_at <= now():
@@ -208,14 +242,14 @@ def find_session(refresh_token: str) -> RefreshSession | None:
 
 
 def rotate_session(old: RefreshSession, new: RefreshSession) -> None:
-    with TransactWrite(connection=connection()) as tx:
-        tx.delete(with_keys(old))
+    with transaction() as tx:
+        tx.delete(keyed(old))
         tx.save(new)
 
 
 def revoke_sessions(user_id: str, at: float) -> None:
     """Sign out everywhere: refresh tokens issued before ``at`` stop working."""
-    record_key(user_id).update(
+    User.key_only(user_id).update(
         actions=[
             User.sessions_revoked_at.set(at),
             User.revision.add(1),
@@ -230,19 +264,19 @@ def revoke_sessions(user_id: str, at: float) -> None:
 
 def save_state(state: str, provider: str, redirect_uri: str, code_verifier: str) -> None:
     OAuthState(
-        state_hash=rules.token_hash(state),
+        state_hash=domain.token_hash(state),
         provider=provider,
         redirect_uri=redirect_uri,
         code_verifier=code_verifier,
-        expires_at=now() + rules.OAUTH_STATE_TTL,
+        expires_at=now() + domain.OAUTH_STATE_TTL,
     ).save()
 
 
 def take_state(state: str) -> OAuthState | None:
     """The stored state, deleted in the same call: a state can be used once."""
-    item = with_keys(
+    item = keyed(
         OAuthState(
-            state_hash=rules.token_hash(state),
+            state_hash=domain.token_hash(state),
             provider="-",
             redirect_uri="-",
             code_verifier="-",

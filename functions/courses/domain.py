@@ -79,6 +79,26 @@ class LessonBody:
     video: VideoRef | None = None
 
 
+MEDIA_PROCESSING = "processing"
+MEDIA_READY = "ready"
+MEDIA_FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class LessonMedia:
+    """What the course knows of an uploaded file (from the media domain's events)."""
+
+    media_id: str
+    course_id: str
+    kind: str
+    status: str
+    duration_seconds: float | None
+
+    @property
+    def ready(self) -> bool:
+        return self.status == MEDIA_READY
+
+
 @dataclass(frozen=True)
 class PlacedLesson:
     section: Section

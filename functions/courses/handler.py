@@ -1,41 +1,39 @@
-"""Catalog and course routes (API.md "Catalog and courses")."""
+"""Catalog and course authoring routes (API.md "Catalog and courses"). The course page and a
+lesson, which depend on the caller's enrollment, are served by the enrollment domain."""
 
 from __future__ import annotations
 
-from coursewave.api import PUBLIC, Api, Request, roles, signed_in
+from coursewave.api import PUBLIC, Api, roles
+from coursewave.course_views import (
+    CourseOut,
+    CourseSummaryOut,
+    LessonOut,
+    SectionOut,
+    VideoOut,
+    course_out,
+    section_out,
+)
 from coursewave.users import Principal
-from functions.courses import catalog, logic, viewer
-from functions.courses.access import viewable_lesson
+from functions.courses import catalog, logic
 from functions.courses.logic import LessonSpec, SavedLesson, VideoSpec
 from functions.courses.models import (
     CatalogQuery,
     CategoryList,
     CategoryOut,
     CourseIn,
-    CourseOut,
     CoursePage,
     CoursePatch,
-    CourseSummaryOut,
     LessonIn,
-    LessonOut,
     LessonPatch,
     SectionIn,
-    SectionOut,
     SectionPatch,
     UploadVideoIn,
-    VideoOut,
-    course_out,
-    section_out,
 )
 
 app = Api("courses")
 lambda_handler = app.lambda_handler
 
 AUTHORS = roles("instructor", "admin", who="the course's instructor (owner), admin")
-LESSON_VIEWERS = signed_in(
-    who="enrolled learners (once drip opens the lesson), anyone signed in for a preview lesson "
-    "of a published course, the owner, admin"
-)
 
 
 @app.route(
@@ -72,19 +70,6 @@ def list_courses(query: CatalogQuery) -> CoursePage:
     )
     summaries, next_cursor = logic.catalog_page(filters, query.sort, query.limit, query.cursor)
     return CoursePage(items=[CourseSummaryOut.of(s) for s in summaries], next_cursor=next_cursor)
-
-
-@app.route(
-    "GET",
-    "/v1/courses/{id}",
-    access=PUBLIC,
-    summary="A course page (by id or slug): the outline, never lesson content. Drafts are "
-    "shown to their owner and admins when they send their bearer token",
-    response=CourseOut,
-)
-def get_course(id: str, request: Request) -> CourseOut:
-    view = logic.course_page(id, viewer.optional_claims(request))
-    return course_out(view.course, view.locked_until)
 
 
 @app.route(
@@ -276,27 +261,3 @@ def update_lesson(id: str, lesson_id: str, body: LessonPatch, principal: Princip
 )
 def delete_lesson(id: str, lesson_id: str, principal: Principal) -> None:
     logic.delete_lesson(principal, id, lesson_id)
-
-
-@app.route(
-    "GET",
-    "/v1/courses/{id}/lessons/{lesson_id}",
-    access=LESSON_VIEWERS,
-    summary="A lesson with its content and video (course by id or slug)",
-    response=LessonOut,
-)
-def get_lesson(id: str, lesson_id: str, principal: Principal) -> LessonOut:
-    lesson = viewable_lesson(id, lesson_id, principal)
-    return LessonOut(
-        id=lesson.lesson_id,
-        course_id=lesson.course_id,
-        section_id=lesson.section_id,
-        title=lesson.title,
-        type=lesson.type,
-        position=lesson.position,
-        duration_seconds=lesson.duration_seconds,
-        preview=lesson.preview,
-        unlock_after_days=lesson.unlock_after_days,
-        content=lesson.content,
-        video=VideoOut(**lesson.video) if lesson.video is not None else None,
-    )

@@ -11,41 +11,33 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from coursewave.api import SIGNED_IN, authorize_user
-from coursewave.clock import new_id, now, now_iso
+from coursewave.clock import new_id, now_iso
 from coursewave.errors import Conflict, NotFound, ValidationFailed
 from coursewave.events import OutboxEvent, domain_event
 from coursewave.pagination import decode_cursor, encode_cursor
-from coursewave.users import PROFILE, Principal, User
+from coursewave.users import Principal
 from functions.courses import catalog, domain, repository
 from functions.courses.categories import CATEGORIES
 from functions.courses.domain import (
     DELETED,
+    MEDIA_FAILED,
+    MEDIA_READY,
     TEXT,
     UPLOAD,
     Course,
     LessonBody,
+    LessonMedia,
     Money,
     OutlineLesson,
     Section,
     Summary,
     VideoRef,
 )
-from functions.courses.repository import (
-    COURSE_ID_PREFIX,
-    Bundle,
-    CourseChange,
-    Key,
-    LessonItem,
-)
+from functions.courses.repository import COURSE_ID_PREFIX, Bundle, CourseChange
 from functions.courses.text import slug_candidates, slugify
 from functions.courses.video import EMBEDDERS, UnsupportedVideoUrl
-from functions.enrollment.domain import Enrollment
-from functions.enrollment.repository import EnrollmentItem, in_bundle
-from functions.media.catalog import media_for_course
 
 MAX_EDIT_ATTEMPTS = 4
 SLUG_CANDIDATES = 25
@@ -72,38 +64,6 @@ def course_event(name: str, course: Course) -> OutboxEvent:
 
 
 # -- reading -----------------------------------------------------------------------------------
-
-
-@dataclass
-class CourseView:
-    """A course as one caller sees it: who they are and their enrollment, if any."""
-
-    course: Course
-    principal: Principal | None
-    enrollment: Enrollment | None
-
-    def locked_until(self, lesson: OutlineLesson) -> datetime | None:
-        if self.enrollment is None or domain.is_manager(self.course, self.principal):
-            return None
-        return domain.locked_until(lesson, self.enrollment.enrolled_at_time, now())
-
-
-def course_page(ref: str, claims: dict[str, Any] | None) -> CourseView:
-    """The course page for an optional verified caller (``claims``): their user record, the
-    course and their enrollment in one BatchGetItem (two for a slug new to this instance)."""
-    subject = str(claims.get("sub", "")) if claims else None
-    user_key: Key = (User.pk(subject or ""), PROFILE)
-
-    def alongside(course_id: str) -> list[Key]:
-        return [EnrollmentItem.key_of(subject, course_id)] if subject else []
-
-    bundle = repository.load_bundle(ref, alongside, first=[user_key] if subject else [])
-    principal = None
-    if claims is not None:
-        principal = authorize_user(SIGNED_IN, claims, bundle.get(user_key))
-    enrollment = in_bundle(bundle, subject)
-    course = domain.visible(bundle.course, principal, enrolled=enrollment is not None)
-    return CourseView(course=course, principal=principal, enrollment=enrollment)
 
 
 def categories() -> list[tuple[str, str, int]]:
@@ -194,12 +154,16 @@ def _edit(
     principal: Principal,
     course_id: str,
     apply: Edit,
-    alongside: Callable[[str], list[Key]] = lambda _course_id: [],
+    *,
+    lesson_ids: tuple[str, ...] = (),
+    media_ids: tuple[str, ...] = (),
 ) -> Course:
+    """Read the course (with the bodies of ``lesson_ids`` and the course's media ``media_ids``),
+    apply the edit and write it; re-applied on a concurrent change."""
     if not repository.is_course_id(course_id):
         raise NotFound("No such course.")
     for _ in range(MAX_EDIT_ATTEMPTS):
-        bundle = repository.load_bundle(course_id, alongside)
+        bundle = repository.read_for_edit(course_id, lesson_ids=lesson_ids, media_ids=media_ids)
         course = domain.managed(bundle.course, principal)
         before = copy.deepcopy(course)
         change = apply(course, bundle)
@@ -330,11 +294,19 @@ class SavedLesson:
     body: LessonBody
 
 
-def _resolve_video(course_id: str, spec: VideoSpec) -> tuple[VideoRef, int | None]:
-    """A stored video reference and, for uploads, the media's duration."""
+def _uploads(spec: VideoSpec | None) -> tuple[str, ...]:
+    """The media a video spec points at, to read with the course."""
+    if spec is not None and spec.source == UPLOAD and spec.media_id is not None:
+        return (spec.media_id,)
+    return ()
+
+
+def _resolve_video(bundle: Bundle, spec: VideoSpec) -> tuple[VideoRef, int | None]:
+    """A stored video reference and, for uploads, the media's duration (the course's record of
+    the media was read with the course)."""
     if spec.source == UPLOAD:
         assert spec.media_id is not None
-        media = media_for_course(spec.media_id, course_id)
+        media: LessonMedia | None = repository.media_in(bundle, spec.media_id)
         if media is None or media.kind != "video":
             raise ValidationFailed.for_field("video.media_id", "no such video in this course")
         if not media.ready:
@@ -374,11 +346,9 @@ def add_lesson(principal: Principal, course_id: str, spec: LessonSpec) -> SavedL
     lesson_id = new_id("les_")
     saved: dict[str, Any] = {}
 
-    def apply(course: Course, _: Bundle) -> CourseChange:
+    def apply(course: Course, bundle: Bundle) -> CourseChange:
         section = domain.target_section(course, spec.section_id)
-        video, media_duration = (
-            _resolve_video(course.id, spec.video) if spec.video else (None, None)
-        )
+        video, media_duration = _resolve_video(bundle, spec.video) if spec.video else (None, None)
         _check_kind(spec.type, spec.content, video)
         _no_duration_for_uploads(video, spec.duration_seconds)
         lesson = OutlineLesson(
@@ -394,7 +364,7 @@ def add_lesson(principal: Principal, course_id: str, spec: LessonSpec) -> SavedL
         saved.update(section=section, lesson=lesson, position=position, body=body)
         return CourseChange(lesson_puts={lesson_id: body})
 
-    course = _edit(principal, course_id, apply)
+    course = _edit(principal, course_id, apply, media_ids=_uploads(spec.video))
     return SavedLesson(course=course, **saved)
 
 
@@ -412,7 +382,7 @@ def update_lesson(
         video = current.video
         if "video" in changes:
             video, media_duration = (
-                _resolve_video(course.id, changes["video"]) if changes["video"] else (None, None)
+                _resolve_video(bundle, changes["video"]) if changes["video"] else (None, None)
             )
             if _is_upload(video):
                 lesson.duration_seconds = media_duration or 0
@@ -440,7 +410,8 @@ def update_lesson(
         principal,
         course_id,
         apply,
-        alongside=lambda cid: [LessonItem.key_of(cid, lesson_id)],
+        lesson_ids=(lesson_id,),
+        media_ids=_uploads(changes.get("video")),
     )
     return SavedLesson(course=course, **saved)
 
@@ -451,3 +422,24 @@ def delete_lesson(principal: Principal, course_id: str, lesson_id: str) -> None:
         return CourseChange(lesson_deletes=[lesson_id])
 
     _edit(principal, course_id, apply)
+
+
+# -- the course's media (the media domain's events) --------------------------------------------
+
+MEDIA_OUTCOMES = {"MediaReady": MEDIA_READY, "MediaFailed": MEDIA_FAILED}
+
+
+def record_media_outcome(
+    name: str, data: dict[str, Any], *, event_id: str, occurred_at: str
+) -> bool:
+    """Keep what ``MediaReady`` / ``MediaFailed`` tell of a course's media on the course's own
+    item; False when the event is a repeat or older than the state already kept."""
+    return repository.record_media_state(
+        str(data["course_id"]),
+        str(data["media_id"]),
+        str(data["kind"]),
+        status=MEDIA_OUTCOMES[name],
+        duration_seconds=data.get("duration_seconds") if name == "MediaReady" else None,
+        event_id=event_id,
+        occurred_at=occurred_at,
+    )

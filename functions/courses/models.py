@@ -1,14 +1,12 @@
-"""Request and response models of the catalog and course routes (never a storage key)."""
+"""Request and response models of the catalog and course routes (never a storage key); the
+course shapes the enrollment domain returns too are in ``coursewave.course_views``."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
-    ConfigDict,
     Field,
     StrictBool,
     StrictInt,
@@ -17,16 +15,12 @@ from pydantic import (
     model_validator,
 )
 
+from coursewave.course_views import CourseSummaryOut
+from coursewave.models import Out, Strict
 from coursewave.pagination import PageQuery
 from functions.courses import money
 from functions.courses.categories import CATEGORIES
-from functions.courses.domain import (
-    Course,
-    Money,
-    OutlineLesson,
-    Section,
-    Summary,
-)
+from functions.courses.domain import Money
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=120)]
 ShortTitle = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
@@ -49,19 +43,6 @@ HttpsUrl = Annotated[
 ]
 MAX_DURATION_SECONDS = 24 * 3600
 MAX_UNLOCK_DAYS = 3650
-
-
-class Strict(BaseModel):
-    """A request body: unknown fields are refused. Validators are built on first use, not at
-    import (a function uses a few of these per request; cold start pays for those only)."""
-
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-
-
-class Out(BaseModel):
-    """A response body (validators built on first use, as for requests)."""
-
-    model_config = ConfigDict(defer_build=True)
 
 
 def _known_category(value: str) -> str:
@@ -201,159 +182,9 @@ class CatalogQuery(PageQuery):
 # -- responses ---------------------------------------------------------------------------------
 
 
-class PriceOut(Out):
-    amount: int
-    currency: str
-
-    @classmethod
-    def of(cls, price: Money) -> PriceOut:
-        return cls(amount=price.amount, currency=price.currency)
-
-
-class InstructorOut(Out):
-    id: str
-    name: str
-
-
-class RatingOut(Out):
-    average: float
-    count: int
-
-
-class CourseSummaryOut(Out):
-    id: str
-    slug: str
-    title: str
-    subtitle: str | None
-    category: str
-    level: str
-    tags: list[str]
-    price: PriceOut
-    instructor: InstructorOut
-    thumbnail_url: str | None
-    rating: RatingOut
-    enrollment_count: int
-    lesson_count: int
-    duration_seconds: int
-    published_at: str | None
-
-    @classmethod
-    def of(cls, summary: Summary) -> CourseSummaryOut:
-        return cls(**summary_fields(summary))
-
-
-def summary_fields(summary: Summary) -> dict[str, Any]:
-    return {
-        "id": summary.id,
-        "slug": summary.slug,
-        "title": summary.title,
-        "subtitle": summary.subtitle,
-        "category": summary.category,
-        "level": summary.level,
-        "tags": summary.tags,
-        "price": PriceOut.of(summary.price),
-        "instructor": InstructorOut(id=summary.instructor_id, name=summary.instructor_name),
-        "thumbnail_url": summary.thumbnail_url,
-        "rating": RatingOut(average=summary.rating_average, count=summary.rating_count),
-        "enrollment_count": summary.enrollment_count,
-        "lesson_count": summary.lesson_count,
-        "duration_seconds": summary.duration_seconds,
-        "published_at": summary.published_at,
-    }
-
-
-class OutlineLessonOut(Out):
-    id: str
-    title: str
-    type: str
-    position: int
-    duration_seconds: int
-    preview: bool
-    unlock_after_days: int | None
-    locked_until: str | None
-
-
-class SectionOut(Out):
-    id: str
-    title: str
-    position: int
-    lessons: list[OutlineLessonOut]
-
-
-class CourseOut(CourseSummaryOut):
-    description: str
-    status: str
-    sections: list[SectionOut]
-    created_at: str
-    updated_at: str
-
-
-def outline_lesson(
-    lesson: OutlineLesson, position: int, locked_until: datetime | None
-) -> OutlineLessonOut:
-    return OutlineLessonOut(
-        id=lesson.id,
-        title=lesson.title,
-        type=lesson.type,
-        position=position,
-        duration_seconds=lesson.duration_seconds,
-        preview=lesson.preview,
-        unlock_after_days=lesson.unlock_after_days,
-        locked_until=locked_until.strftime("%Y-%m-%dT%H:%M:%SZ") if locked_until else None,
-    )
-
-
-def section_out(section: Section, position: int, lock: Any = lambda _lesson: None) -> SectionOut:
-    return SectionOut(
-        id=section.id,
-        title=section.title,
-        position=position,
-        lessons=[
-            outline_lesson(lesson, index, lock(lesson))
-            for index, lesson in enumerate(section.lessons, 1)
-        ],
-    )
-
-
-def course_out(course: Course, lock: Any = lambda _lesson: None) -> CourseOut:
-    """The course page; ``lock(lesson)`` gives a lesson's ``locked_until`` for this caller."""
-    return CourseOut(
-        **summary_fields(course.summary()),
-        description=course.description,
-        status=course.status,
-        sections=[
-            section_out(section, position, lock)
-            for position, section in enumerate(course.sections, 1)
-        ],
-        created_at=course.created_at,
-        updated_at=course.updated_at,
-    )
-
-
 class CoursePage(Out):
     items: list[CourseSummaryOut]
     next_cursor: str | None
-
-
-class VideoOut(Out):
-    source: str
-    media_id: str | None = None
-    url: str | None = None
-    embed_url: str | None = None
-
-
-class LessonOut(Out):
-    id: str
-    course_id: str
-    section_id: str
-    title: str
-    type: str
-    position: int
-    duration_seconds: int
-    preview: bool
-    unlock_after_days: int | None
-    content: str | None
-    video: VideoOut | None
 
 
 class CategoryOut(Out):

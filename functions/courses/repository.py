@@ -6,6 +6,8 @@ Items (see docs/data-model.md):
 - ``COURSE#<id> / COURSE`` — the course and its outline (sections → lessons, no content).
 - ``COURSE#<id> / LESSON#<lesson_id>`` — a lesson's Markdown content and video reference.
 - ``COURSE#<id> / CATALOG`` — which catalog partitions currently hold this course.
+- ``COURSE#<id> / MEDIA#<media_id>`` — an upload of the course and its processing state, as the
+  media domain's events tell it (``track_media``, then ``MediaReady`` / ``MediaFailed``).
 - ``SLUG#<slug> / SLUG`` — the slug's owner; a conditional put keeps slugs unique.
 - ``CATEGORIES / CATEGORY#<id>`` — published courses per category (a maintained counter).
 - ``CATALOG#<facet> / COURSE#<id>`` — a published course's summary in one catalog partition,
@@ -17,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from functools import cache
 from typing import Any
 
 from pynamodb.attributes import (
@@ -28,19 +29,30 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UnicodeSetAttribute,
 )
-from pynamodb.connection import Connection
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
 from coursewave.clock import new_id, now
-from coursewave.db import Item, key
+from coursewave.db import (
+    Item,
+    ItemT,
+    Key,
+    condition_failed,
+    connection,
+    key,
+    keyed,
+    transaction,
+)
 from coursewave.events import OutboxEvent
 from functions.courses.catalog import Plan
 from functions.courses.domain import (
     DELETED,
+    MEDIA_PROCESSING,
+    PUBLISHED,
     Course,
     LessonBody,
+    LessonMedia,
     Money,
     OutlineLesson,
     Section,
@@ -48,7 +60,6 @@ from functions.courses.domain import (
     VideoRef,
 )
 
-Key = tuple[str, str]
 COURSE_ID_PREFIX = "crs_"
 CATALOG_REFRESH_RETENTION = timedelta(days=1)
 MAX_TRANSACTION_ITEMS = 100
@@ -60,19 +71,6 @@ class ConcurrentChange(Exception):
 
 class SlugTaken(Exception):
     """Another course claimed the slug between our check and our write."""
-
-
-@cache
-def connection() -> Connection:
-    """One low-level connection (and botocore client) per process, for transactions."""
-    return Connection()
-
-
-def keyed(item: Item) -> Item:
-    """Set an item's key attributes from its fields (PynamoDB needs them for update/delete)."""
-    for name, value in item.keys().items():
-        setattr(item, name, value)
-    return item
 
 
 def is_course_id(ref: str) -> bool:
@@ -257,6 +255,29 @@ class CatalogRegistry(Item, discriminator="CatalogRegistry"):
         return {"PK": pk, "SK": sk}
 
 
+class CourseMediaItem(Item, discriminator="CourseMedia"):
+    """An upload of the course, as the media domain's events tell it: recorded as processing
+    when the upload is created, then ready or failed. ``event_at`` is when the event applied
+    last happened (an older event never overwrites a newer state); ``event_id`` is that event's
+    id."""
+
+    course_id = UnicodeAttribute()
+    media_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    status = UnicodeAttribute()
+    duration_seconds = NumberAttribute(null=True)
+    event_at = UnicodeAttribute(null=True)
+    event_id = UnicodeAttribute(null=True)
+
+    @staticmethod
+    def key_of(course_id: str, media_id: str) -> Key:
+        return key("COURSE", course_id), key("MEDIA", media_id)
+
+    def keys(self) -> dict[str, str | None]:
+        pk, sk = self.key_of(self.course_id, self.media_id)
+        return {"PK": pk, "SK": sk}
+
+
 # -- mapping -----------------------------------------------------------------------------------
 
 
@@ -390,24 +411,45 @@ def _lesson_item(course_id: str, lesson_id: str, body: LessonBody, now_iso: str)
 
 # -- reads -------------------------------------------------------------------------------------
 
+Raw = dict[str, Any]  # one item as DynamoDB returns it (attribute name → typed value)
 
-def fetch(keys: Iterable[Key]) -> dict[Key, Item]:
-    """One consistent BatchGetItem (≤ 100 keys) for items of any entity."""
+
+def fetch(keys: Iterable[Key]) -> dict[Key, Raw]:
+    """One consistent BatchGetItem (≤ 100 keys, unprocessed keys retried) for items of any
+    entity, as raw attribute maps: each domain's repository decodes its own."""
     wanted = list(dict.fromkeys(keys))
-    if not wanted:
-        return {}
-    return {(item.PK, item.SK): item for item in Item.batch_get(wanted, consistent_read=True)}
+    found: dict[Key, Raw] = {}
+    table = CourseItem.Meta.table_name
+    pending = [{"PK": {"S": pk}, "SK": {"S": sk}} for pk, sk in wanted]
+    while pending:
+        data = connection().batch_get_item(table, pending, consistent_read=True)
+        for raw in data.get("Responses", {}).get(table, []):
+            found[(raw["PK"]["S"], raw["SK"]["S"])] = raw
+        pending = data.get("UnprocessedKeys", {}).get(table, {}).get("Keys", [])
+    return found
+
+
+def _entity(model: type[Item]) -> Any:
+    attribute = model._get_discriminator_attribute()
+    return attribute.get_discriminator(model) if attribute is not None else None
+
+
+def _decode(model: type[ItemT], raw: Raw | None) -> ItemT | None:
+    """``raw`` as a ``model`` item, if it is one."""
+    if raw is None or raw.get("entity", {}).get("S") != _entity(model):
+        return None
+    return model.from_raw_data(raw)
 
 
 @dataclass
 class Bundle:
-    """A course (by id or slug) and the items read alongside it."""
+    """A course (by id or slug) and the items read alongside it, raw (``get``)."""
 
     course_id: str | None
     course: Course | None
-    items: dict[Key, Item] = field(default_factory=dict)
+    items: dict[Key, Raw] = field(default_factory=dict)
 
-    def get(self, item_key: Key) -> Any:
+    def get(self, item_key: Key) -> Raw | None:
         return self.items.get(item_key)
 
 
@@ -437,8 +479,8 @@ def load_bundle(
         _slug_ids.pop(ref, None)
         first = []  # already read
     items = fetch([*first, CourseSlug.key_of(ref)])
-    claim = items.get(CourseSlug.key_of(ref))
-    if not isinstance(claim, CourseSlug):
+    claim = _decode(CourseSlug, items.get(CourseSlug.key_of(ref)))
+    if claim is None:
         return Bundle(course_id=None, course=None, items=items)
     if len(_slug_ids) >= SLUG_CACHE_SIZE:
         _slug_ids.clear()
@@ -454,15 +496,26 @@ def _still_slug_of(course: Course | None, slug: str) -> bool:
 
 def _bundle(course_id: str, keys: list[Key]) -> Bundle:
     items = fetch([CourseItem.key_of(course_id), *keys])
-    course_item = items.get(CourseItem.key_of(course_id))
-    course = to_course(course_item) if isinstance(course_item, CourseItem) else None
+    course_item = _decode(CourseItem, items.get(CourseItem.key_of(course_id)))
+    course = to_course(course_item) if course_item is not None else None
     return Bundle(course_id=course_id, course=course, items=items)
+
+
+def read_for_edit(
+    course_id: str, *, lesson_ids: Iterable[str] = (), media_ids: Iterable[str] = ()
+) -> Bundle:
+    """The course with the bodies of ``lesson_ids`` and its media ``media_ids``: one
+    BatchGetItem."""
+    keys = [lesson_key(course_id, lesson_id) for lesson_id in lesson_ids]
+    keys += [media_key(course_id, media_id) for media_id in media_ids]
+    return _bundle(course_id, keys)
 
 
 def courses_by_id(course_ids: Iterable[str]) -> dict[str, Course]:
     """Several courses in one BatchGetItem (≤ 100), by id; missing ones are left out."""
     items = fetch(CourseItem.key_of(course_id) for course_id in course_ids)
-    courses = [to_course(item) for item in items.values() if isinstance(item, CourseItem)]
+    decoded = (_decode(CourseItem, raw) for raw in items.values())
+    courses = [to_course(item) for item in decoded if item is not None]
     return {course.id: course for course in courses}
 
 
@@ -475,14 +528,19 @@ def get_course(course_id: str) -> Course | None:
         return None
 
 
+def lesson_key(course_id: str, lesson_id: str) -> Key:
+    return LessonItem.key_of(course_id, lesson_id)
+
+
 def lesson_body(bundle: Bundle, lesson_id: str) -> LessonBody:
     assert bundle.course_id is not None
-    return to_body(bundle.get(LessonItem.key_of(bundle.course_id, lesson_id)))
+    return to_body(_decode(LessonItem, bundle.get(lesson_key(bundle.course_id, lesson_id))))
 
 
 def free_slug(candidates: list[str]) -> str | None:
     """The first candidate no course holds (one BatchGetItem)."""
-    taken = {item.slug for item in fetch(CourseSlug.key_of(slug) for slug in candidates).values()}
+    items = fetch(CourseSlug.key_of(slug) for slug in candidates).values()
+    taken = {claim.slug for claim in (_decode(CourseSlug, raw) for raw in items) if claim}
     return next((slug for slug in candidates if slug not in taken), None)
 
 
@@ -498,10 +556,6 @@ def category_counts() -> dict[str, int]:
 
 
 # -- writes ------------------------------------------------------------------------------------
-
-
-def _transaction() -> TransactWrite:
-    return TransactWrite(connection=connection())
 
 
 def _add_category_deltas(tx: TransactWrite, deltas: dict[str, int]) -> None:
@@ -522,7 +576,7 @@ def insert_course(course: Course, events: list[OutboxEvent]) -> None:
     """Create the course and claim its slug atomically; ``SlugTaken`` if the slug went."""
     slug = keyed(CourseSlug(slug=course.slug, course_id=course.id))
     try:
-        with _transaction() as tx:
+        with transaction() as tx:
             tx.save(_course_item(course), condition=CourseItem.PK.does_not_exist())
             tx.save(slug, condition=CourseSlug.PK.does_not_exist())
             for event in events:
@@ -586,7 +640,7 @@ def save_course(course: Course, change: CourseChange) -> None:
     if change.require_no_enrollments:
         condition &= CourseItem.enrollment_count == 0
     try:
-        with _transaction() as tx:
+        with transaction() as tx:
             tx.update(_course_item(course), actions=_editable_actions(course), condition=condition)
             for lesson_id, body in change.lesson_puts.items():
                 tx.save(_lesson_item(course.id, lesson_id, body, course.updated_at))
@@ -606,11 +660,105 @@ def save_course(course: Course, change: CourseChange) -> None:
     course.version += 1
 
 
-def condition_failed(exc: TransactWriteError) -> bool:
-    return any(
-        reason is not None and reason.code == "ConditionalCheckFailed"
-        for reason in exc.cancellation_reasons
+def count_enrollment(tx: TransactWrite, course_id: str, delta: int) -> None:
+    """Add ``delta`` to the course's enrollment count inside ``tx`` (a new enrollment: the
+    course must still be published, else the transaction fails on its condition), with the
+    catalog refresh that popularity moved."""
+    course = keyed(CourseItem(course_id=course_id))
+    condition = CourseItem.status == PUBLISHED if delta > 0 else None
+    tx.update(course, actions=[CourseItem.enrollment_count.add(delta)], condition=condition)
+    tx.save(catalog_refresh(course_id))
+
+
+# -- the course's media ------------------------------------------------------------------------
+
+
+def media_key(course_id: str, media_id: str) -> Key:
+    return CourseMediaItem.key_of(course_id, media_id)
+
+
+def _to_media(item: CourseMediaItem) -> LessonMedia:
+    return LessonMedia(
+        media_id=item.media_id,
+        course_id=item.course_id,
+        kind=item.kind,
+        status=item.status,
+        duration_seconds=None if item.duration_seconds is None else float(item.duration_seconds),
     )
+
+
+def media_in(bundle: Bundle, media_id: str) -> LessonMedia | None:
+    """The course's media ``media_id``, if it was read along with the course."""
+    assert bundle.course_id is not None
+    item = _decode(CourseMediaItem, bundle.get(media_key(bundle.course_id, media_id)))
+    return _to_media(item) if item is not None else None
+
+
+def get_media(course_id: str, media_id: str) -> LessonMedia | None:
+    try:
+        item = CourseMediaItem.get(*media_key(course_id, media_id), consistent_read=True)
+    except CourseMediaItem.DoesNotExist:
+        return None
+    return _to_media(item)
+
+
+def _media_identity(course_id: str, media_id: str, kind: str) -> list[Any]:
+    return [
+        CourseMediaItem.entity.set(CourseMediaItem),
+        CourseMediaItem.course_id.set(course_id),
+        CourseMediaItem.media_id.set(media_id),
+        CourseMediaItem.kind.set(kind),
+    ]
+
+
+def track_media(course_id: str, media_id: str, kind: str) -> None:
+    """Record an upload as processing, unless an event already told its state (idempotent)."""
+    item = keyed(CourseMediaItem(course_id=course_id, media_id=media_id))
+    item.update(
+        actions=[
+            *_media_identity(course_id, media_id, kind),
+            CourseMediaItem.status.set(CourseMediaItem.status | MEDIA_PROCESSING),
+        ]
+    )
+
+
+def record_media_state(
+    course_id: str,
+    media_id: str,
+    kind: str,
+    *,
+    status: str,
+    duration_seconds: float | None,
+    event_id: str,
+    occurred_at: str,
+) -> bool:
+    """Upsert the media's state from an event, unless a newer (or this very) event already
+    applied: False then. Timestamps are ISO 8601 UTC in one format, so they compare as
+    strings."""
+    item = keyed(CourseMediaItem(course_id=course_id, media_id=media_id))
+    actions = [
+        *_media_identity(course_id, media_id, kind),
+        CourseMediaItem.status.set(status),
+        CourseMediaItem.event_at.set(occurred_at),
+        CourseMediaItem.event_id.set(event_id),
+        CourseMediaItem.duration_seconds.set(duration_seconds)
+        if duration_seconds is not None
+        else CourseMediaItem.duration_seconds.remove(),
+    ]
+    # Events carry their time to the second: of two in the same second (failed, then the
+    # re-upload's ready), the later to arrive wins; the same event again changes nothing.
+    newer = (
+        CourseMediaItem.event_at.does_not_exist()
+        | (CourseMediaItem.event_at < occurred_at)
+        | ((CourseMediaItem.event_at == occurred_at) & (CourseMediaItem.event_id != event_id))
+    )
+    try:
+        item.update(actions=actions, condition=newer)
+    except UpdateError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
 
 
 # -- the catalog projection --------------------------------------------------------------------
@@ -668,10 +816,10 @@ def entry_summary(entry: CatalogEntry) -> Summary:
 def projection_state(course_id: str) -> tuple[Course | None, set[str]]:
     """The course as it is now and the catalog partitions that hold it (one BatchGetItem)."""
     items = fetch([CourseItem.key_of(course_id), CatalogRegistry.key_of(course_id)])
-    course_item = items.get(CourseItem.key_of(course_id))
-    registry = items.get(CatalogRegistry.key_of(course_id))
-    course = to_course(course_item) if isinstance(course_item, CourseItem) else None
-    held = set(registry.partitions or ()) if isinstance(registry, CatalogRegistry) else set()
+    course_item = _decode(CourseItem, items.get(CourseItem.key_of(course_id)))
+    registry = _decode(CatalogRegistry, items.get(CatalogRegistry.key_of(course_id)))
+    course = to_course(course_item) if course_item is not None else None
+    held = set(registry.partitions or ()) if registry is not None else set()
     return course, held
 
 

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from coursewave.clock import iso
-from functions.courses.domain import Course, progress_percent
+from coursewave.users import Principal
+from functions.courses.public import (
+    Course,
+    OutlineLesson,
+    is_manager,
+    locked_until,
+    progress_percent,
+)
 
 ACTIVE = "active"
 COMPLETED = "completed"
@@ -74,3 +82,36 @@ def resume_at(enrollment: Enrollment, lesson_id: str, position_seconds: int, now
     enrollment.last_lesson_id = lesson_id
     enrollment.last_position_seconds = position_seconds
     enrollment.last_activity_at = activity_stamp(now)
+
+
+@dataclass
+class CourseView:
+    """A course as one caller sees it: who they are and their enrollment, if any."""
+
+    course: Course
+    principal: Principal | None
+    enrollment: Enrollment | None
+    now: datetime
+
+    def locked_until(self, lesson: OutlineLesson) -> datetime | None:
+        if self.enrollment is None or is_manager(self.course, self.principal):
+            return None
+        return locked_until(lesson, self.enrollment.enrolled_at_time, self.now)
+
+
+@dataclass(frozen=True)
+class ViewableLesson:
+    """A lesson the caller may open, with its content and video reference."""
+
+    course_id: str
+    lesson_id: str
+    section_id: str
+    title: str
+    type: str
+    position: int
+    preview: bool
+    duration_seconds: int
+    unlock_after_days: int | None
+    content: str | None
+    # {"source": "upload", "media_id"} or {"source": "youtube"|"dailymotion", "url", "embed_url"}
+    video: dict[str, Any] | None

@@ -1,14 +1,17 @@
-"""Enrollment, progress, the course roster and the learner's dashboard (API.md "Enrollment and
+"""The course as a viewer sees it (the course page, a lesson: API.md "Catalog and courses"),
+enrollment, progress, the course roster and the learner's dashboard (API.md "Enrollment and
 progress", and ``/v1/me/dashboard`` and ``/v1/me/enrollments`` of "Me")."""
 
 from __future__ import annotations
 
-from coursewave.api import SIGNED_IN, Api, Reply, Request, roles, signed_in
+from typing import Any
+
+from coursewave.api import PUBLIC, SIGNED_IN, Api, Reply, Request, authorize_user, roles, signed_in
+from coursewave.course_views import CourseOut, CourseSummaryOut, LessonOut, VideoOut, course_out
 from coursewave.errors import BadRequest
 from coursewave.pagination import PageQuery
-from coursewave.users import Principal
-from functions.courses.models import CourseSummaryOut
-from functions.enrollment import logic
+from coursewave.users import Principal, User
+from functions.enrollment import logic, viewer
 from functions.enrollment.models import (
     DashboardEnrollment,
     DashboardOut,
@@ -25,7 +28,55 @@ app = Api("enrollment")
 lambda_handler = app.lambda_handler
 
 ENROLLED = signed_in(who="an enrolled learner")
+LESSON_VIEWERS = signed_in(
+    who="enrolled learners (once drip opens the lesson), anyone signed in for a preview lesson "
+    "of a published course, the owner, admin"
+)
 MAX_IDEMPOTENCY_KEY_LENGTH = 255
+
+
+def _signed_in(claims: dict[str, Any], user: User | None) -> Principal:
+    """The check every signed-in route applies, for a bearer token verified here."""
+    return authorize_user(SIGNED_IN, claims, user)
+
+
+@app.route(
+    "GET",
+    "/v1/courses/{id}",
+    access=PUBLIC,
+    domain="courses",  # documented with the course routes (API.md "Catalog and courses")
+    summary="A course page (by id or slug): the outline, never lesson content. Drafts are "
+    "shown to their owner and admins when they send their bearer token",
+    response=CourseOut,
+)
+def get_course(id: str, request: Request) -> CourseOut:
+    view = logic.course_page(id, viewer.optional_claims(request), _signed_in)
+    return course_out(view.course, view.locked_until)
+
+
+@app.route(
+    "GET",
+    "/v1/courses/{id}/lessons/{lesson_id}",
+    access=LESSON_VIEWERS,
+    domain="courses",  # documented with the course routes (API.md "Catalog and courses")
+    summary="A lesson with its content and video (course by id or slug)",
+    response=LessonOut,
+)
+def get_lesson(id: str, lesson_id: str, principal: Principal) -> LessonOut:
+    lesson = logic.viewable_lesson(id, lesson_id, principal)
+    return LessonOut(
+        id=lesson.lesson_id,
+        course_id=lesson.course_id,
+        section_id=lesson.section_id,
+        title=lesson.title,
+        type=lesson.type,
+        position=lesson.position,
+        duration_seconds=lesson.duration_seconds,
+        preview=lesson.preview,
+        unlock_after_days=lesson.unlock_after_days,
+        content=lesson.content,
+        video=VideoOut(**lesson.video) if lesson.video is not None else None,
+    )
 
 
 @app.route(

@@ -1,4 +1,5 @@
-"""Enrollment and progress use cases.
+"""Enrollment and progress use cases, and the course as a viewer sees it (the course page, a
+lesson): both need the caller's enrollment.
 
 Each reads the course and the caller's enrollment in one BatchGetItem (the course's current
 outline is what progress is measured against) and writes with one conditional transaction.
@@ -8,18 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from coursewave.clock import iso, new_id, now
 from coursewave.errors import Conflict, Forbidden, NotFound, PaymentRequired
 from coursewave.events import OutboxEvent, domain_event
 from coursewave.pagination import decode_cursor, encode_cursor
-from coursewave.users import Principal
-from functions.courses import domain as courses
-from functions.courses import repository as course_repository
-from functions.courses.domain import Course
+from coursewave.users import Principal, User
+from functions.courses import public as courses
+from functions.courses.public import Course
 from functions.enrollment import domain, repository
-from functions.enrollment.domain import Enrollment
-from functions.enrollment.repository import EnrollmentItem, in_bundle
+from functions.enrollment.domain import CourseView, Enrollment, ViewableLesson
 
 MAX_PROGRESS_ATTEMPTS = 4
 DASHBOARD_SIZE = 20
@@ -46,14 +46,61 @@ class Seen:
 
 def _read(principal: Principal, course_id: str) -> Seen:
     """The course (as the caller may see it) and the caller's enrollment: one BatchGetItem."""
-    if not course_repository.is_course_id(course_id):
+    if not courses.is_course_id(course_id):
         raise NotFound("No such course.")
-    bundle = course_repository.load_bundle(
-        course_id, lambda cid: [EnrollmentItem.key_of(principal.user_id, cid)]
+    found = repository.read(course_id, principal.user_id)
+    course = courses.visible(found.course, principal, enrolled=found.enrollment is not None)
+    return Seen(course=course, enrollment=found.enrollment)
+
+
+# -- the course as a viewer sees it ------------------------------------------------------------
+
+Authorize = Callable[[dict[str, Any], User | None], Principal]
+
+
+def course_page(ref: str, claims: dict[str, Any] | None, authorize: Authorize) -> CourseView:
+    """The course page for an optional verified caller (``claims``): their user record, the
+    course and their enrollment in one BatchGetItem (two for a slug new to this instance).
+    ``authorize`` turns the claims and the user record into the caller (the HTTP layer's
+    check every signed-in route applies)."""
+    subject = str(claims.get("sub", "")) if claims else None
+    found = repository.read(ref, subject or None, with_user=subject is not None)
+    principal = authorize(claims, found.user) if claims is not None else None
+    enrollment = found.enrollment
+    course = courses.visible(found.course, principal, enrolled=enrollment is not None)
+    return CourseView(course=course, principal=principal, enrollment=enrollment, now=now())
+
+
+def viewable_lesson(
+    course_id_or_slug: str, lesson_id: str, principal: Principal | None
+) -> ViewableLesson:
+    """The lesson with its content and video, or: ``NotFound`` (no such course or lesson, or a
+    course the caller may not see), ``Forbidden`` (not enrolled, not a preview lesson, not the
+    owner or an admin) or ``Forbidden`` with code ``LESSON_LOCKED`` and
+    ``details.locked_until`` while drip keeps the lesson closed. One BatchGetItem (course,
+    lesson, the caller's enrollment), two when addressed by a slug new to this instance."""
+    found = repository.read(
+        course_id_or_slug, principal.user_id if principal else None, lesson_id=lesson_id
     )
-    enrollment = in_bundle(bundle, principal.user_id)
-    course = courses.visible(bundle.course, principal, enrolled=enrollment is not None)
-    return Seen(course=course, enrollment=enrollment)
+    enrollment = found.enrollment
+    course = courses.visible(found.course, principal, enrolled=enrollment is not None)
+    placed = courses.existing_lesson(course, lesson_id)
+    enrolled_at = enrollment.enrolled_at_time if enrollment is not None else None
+    courses.check_lesson_access(course, placed.lesson, principal, enrolled_at, now())
+    body = found.body or courses.LessonBody()
+    return ViewableLesson(
+        course_id=course.id,
+        lesson_id=placed.lesson.id,
+        section_id=placed.section.id,
+        title=placed.lesson.title,
+        type=placed.lesson.type,
+        position=placed.position,
+        preview=placed.lesson.preview,
+        duration_seconds=placed.lesson.duration_seconds,
+        unlock_after_days=placed.lesson.unlock_after_days,
+        content=body.content,
+        video=body.video.as_dict() if body.video is not None else None,
+    )
 
 
 def enroll(principal: Principal, course_id: str) -> tuple[Enrollment, Course, bool]:
@@ -185,8 +232,8 @@ def roster(
     principal: Principal, course_id: str, limit: int, cursor: str | None
 ) -> tuple[Course, list[Enrollment], str | None]:
     """The course's learners with their progress (owner, admin)."""
-    course = courses.managed(course_repository.get_course(course_id), principal)
-    partition = EnrollmentItem.roster_partition(course.id)
+    course = courses.managed(courses.course(course_id), principal)
+    partition = repository.roster_partition(course.id)
     start = decode_cursor(
         cursor, key_names={"PK", "SK", "GSI1PK", "GSI1SK"}, fixed={"GSI1PK": partition}
     )
@@ -197,15 +244,15 @@ def roster(
 def my_enrollments(
     principal: Principal, limit: int, cursor: str | None
 ) -> tuple[list[tuple[Enrollment, Course | None]], str | None]:
-    partition = EnrollmentItem.key_of(principal.user_id, "")[0]
+    partition = repository.enrollments_partition(principal.user_id)
     start = decode_cursor(cursor, key_names={"PK", "SK"}, fixed={"PK": partition})
     found, last_key = repository.learner_page(principal.user_id, limit, start)
-    by_id = course_repository.courses_by_id(e.course_id for e in found)
+    by_id = courses.courses_by_id(e.course_id for e in found)
     return [(e, by_id.get(e.course_id)) for e in found], encode_cursor(last_key)
 
 
 def dashboard(principal: Principal) -> list[tuple[Enrollment, Course]]:
     """The learner's most recently active enrollments with their courses."""
     recent = repository.recently_active(principal.user_id, DASHBOARD_SIZE)
-    by_id = course_repository.courses_by_id(e.course_id for e in recent)
+    by_id = courses.courses_by_id(e.course_id for e in recent)
     return [(e, by_id[e.course_id]) for e in recent if e.course_id in by_id]

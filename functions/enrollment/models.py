@@ -6,8 +6,9 @@ from typing import Annotated, Any
 
 from pydantic import Field, StrictInt
 
-from functions.courses.domain import Course
-from functions.courses.models import CourseSummaryOut, Out, Strict
+from coursewave.course_views import CourseSummaryOut
+from coursewave.models import Out, Strict
+from functions.courses.public import Course
 from functions.enrollment.domain import Enrollment
 
 MAX_POSITION_SECONDS = 24 * 3600

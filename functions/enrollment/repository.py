@@ -8,26 +8,18 @@ everything personal about a learner is one Query away; the course roster is an i
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
 from pynamodb.exceptions import TransactWriteError
-from pynamodb.transactions import TransactWrite
 
-from coursewave.db import Item, key
+from coursewave.db import Item, Key, condition_failed, key, keyed, transaction
 from coursewave.events import OutboxEvent
-from functions.courses.domain import PUBLISHED
-from functions.courses.repository import (
-    Bundle,
-    CourseItem,
-    catalog_refresh,
-    condition_failed,
-    connection,
-    keyed,
-)
+from coursewave.users import PROFILE, User
+from functions.courses import public as courses
+from functions.courses.public import Course, LessonBody
 from functions.enrollment.domain import Enrollment
-
-Key = tuple[str, str]
 
 
 class AlreadyEnrolled(Exception):
@@ -126,16 +118,69 @@ def _item(enrollment: Enrollment) -> EnrollmentItem:
     )
 
 
-def in_bundle(bundle: Bundle, user_id: str | None) -> Enrollment | None:
-    """The caller's enrollment, if it was read along with the course."""
-    if user_id is None or bundle.course_id is None:
+@dataclass(frozen=True)
+class Seen:
+    """A course with what one caller brings to it, read together."""
+
+    course_id: str | None
+    course: Course | None
+    enrollment: Enrollment | None
+    body: LessonBody | None  # the lesson asked for
+    user: User | None  # the caller's user record, when asked for
+
+
+def _entity(model: type[Item]) -> Any:
+    attribute = model._get_discriminator_attribute()
+    return attribute.get_discriminator(model) if attribute is not None else None
+
+
+def _decode(model: type[Item], raw: dict[str, Any] | None) -> Any:
+    if raw is None or raw.get("entity", {}).get("S") != _entity(model):
         return None
-    item = bundle.get(EnrollmentItem.key_of(user_id, bundle.course_id))
-    return to_enrollment(item) if isinstance(item, EnrollmentItem) else None
+    return model.from_raw_data(raw)
 
 
-def _transaction() -> TransactWrite:
-    return TransactWrite(connection=connection())
+def read(
+    ref: str,
+    user_id: str | None,
+    *,
+    lesson_id: str | None = None,
+    with_user: bool = False,
+) -> Seen:
+    """The course ``ref`` (id or slug), the caller's enrollment in it, the body of
+    ``lesson_id`` and the caller's user record (``with_user``): one BatchGetItem (two for a
+    slug new to this instance)."""
+    user_key: Key = (User.pk(user_id or ""), PROFILE)
+    extra = (lambda cid: [EnrollmentItem.key_of(user_id, cid)]) if user_id else (lambda _: [])
+    found = courses.read_course(
+        ref,
+        extra,
+        lessons=[lesson_id] if lesson_id is not None else [],
+        first=[user_key] if with_user and user_id else [],
+    )
+    enrollment = None
+    if user_id is not None and found.course_id is not None:
+        item = _decode(
+            EnrollmentItem, found.extra.get(EnrollmentItem.key_of(user_id, found.course_id))
+        )
+        enrollment = to_enrollment(item) if item is not None else None
+    return Seen(
+        course_id=found.course_id,
+        course=found.course,
+        enrollment=enrollment,
+        body=found.bodies.get(lesson_id) if lesson_id is not None else None,
+        user=_decode(User, found.extra.get(user_key)) if with_user and user_id else None,
+    )
+
+
+def enrollments_partition(user_id: str) -> str:
+    """The learner's partition, where their enrollments are (a cursor is pinned to it)."""
+    return key("USER", user_id)
+
+
+def roster_partition(course_id: str) -> str:
+    """The roster index partition of a course (a cursor is pinned to it)."""
+    return EnrollmentItem.roster_partition(course_id)
 
 
 def insert(enrollment: Enrollment, event: OutboxEvent) -> None:
@@ -144,23 +189,17 @@ def insert(enrollment: Enrollment, event: OutboxEvent) -> None:
     ``AlreadyEnrolled`` carries the existing enrollment (returned by the failed condition, so
     no extra read); ``NotEnrollable`` when the course is no longer published.
     """
-    course = keyed(CourseItem(course_id=enrollment.course_id))
     try:
-        with _transaction() as tx:
+        with transaction() as tx:
             tx.save(
                 _item(enrollment),
                 condition=EnrollmentItem.PK.does_not_exist(),
                 return_values="ALL_OLD",
             )
-            tx.update(
-                course,
-                actions=[CourseItem.enrollment_count.add(1)],
-                condition=CourseItem.status == PUBLISHED,
-            )
-            tx.save(catalog_refresh(enrollment.course_id))  # popularity moved
+            courses.count_enrollment(tx, enrollment.course_id, 1)
             tx.save(event)
     except TransactWriteError as exc:
-        for reason in exc.cancellation_reasons:
+        for reason in exc.cancellation_reasons or ():
             if reason is not None and reason.code == "ConditionalCheckFailed" and reason.raw_item:
                 existing = EnrollmentItem.from_raw_data(reason.raw_item)
                 raise AlreadyEnrolled(to_enrollment(existing)) from exc
@@ -174,7 +213,7 @@ def save_progress(enrollment: Enrollment, events: list[OutboxEvent]) -> None:
     item = _item(enrollment)
     item.version = enrollment.version + 1
     try:
-        with _transaction() as tx:
+        with transaction() as tx:
             tx.save(item, condition=EnrollmentItem.version == enrollment.version)
             for event in events:
                 tx.save(event)
@@ -204,7 +243,7 @@ def learner_page(
 ) -> tuple[list[Enrollment], dict[str, Any] | None]:
     """One consistent Query on the learner's partition (enrollments by course id)."""
     results = EnrollmentItem.query(
-        key("USER", user_id),
+        enrollments_partition(user_id),
         EnrollmentItem.SK.startswith("ENROLLMENT#"),
         consistent_read=True,
         last_evaluated_key=start,

@@ -1,109 +1,183 @@
-"""Media rules: what may be uploaded, where it goes, and when it can be played.
+"""Media use cases: start an upload, read a media item's status, play a video lesson, serve its
+playlists.
 
-No boto3, PynamoDB or HTTP here: the handler loads records and calls these functions.
+Who may do what is asked of the lower domains' public faces (courses: who manages a course;
+enrollment: who may open a lesson); records come from ``repository``; URLs are signed through
+``storage`` (the port in front of the buckets) and ``playback`` (tokens, playlist rewriting).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from datetime import UTC, datetime, timedelta
 
-from coursewave.errors import Conflict, PayloadTooLarge, UnsupportedMediaType
+from coursewave.clock import epoch_seconds, iso, new_id, now, now_iso
+from coursewave.errors import NotFound, Unauthenticated
+from coursewave.users import Principal
+from functions.courses import public as courses
+from functions.enrollment import public as enrollment
+from functions.media import domain, playback, repository, storage
+from functions.media.domain import MediaFile
 
-VIDEO, IMAGE, DOCUMENT = "video", "image", "document"
-
-GIB, MIB = 1024**3, 1024**2
-MAX_SIZE_BYTES = {VIDEO: 5 * GIB, IMAGE: 10 * MIB, DOCUMENT: 50 * MIB}
-
-#: Presigned POSTs live at most this long (API.md: ≤ 15 minutes).
-UPLOAD_TTL_SECONDS = 15 * 60
-
-
-@dataclass(frozen=True)
-class FileType:
-    content_type: str
-    kind: str
-    extension: str  # of the stored object: source.<extension>
-    accepted_extensions: frozenset[str]
-
-
-FILE_TYPES: dict[str, FileType] = {
-    t.content_type: t
-    for t in (
-        FileType("video/mp4", VIDEO, "mp4", frozenset({"mp4", "m4v"})),
-        FileType("video/quicktime", VIDEO, "mov", frozenset({"mov", "qt"})),
-        FileType("video/x-matroska", VIDEO, "mkv", frozenset({"mkv"})),
-        FileType("video/webm", VIDEO, "webm", frozenset({"webm"})),
-        FileType("image/jpeg", IMAGE, "jpg", frozenset({"jpg", "jpeg"})),
-        FileType("image/png", IMAGE, "png", frozenset({"png"})),
-        FileType("application/pdf", DOCUMENT, "pdf", frozenset({"pdf"})),
-    )
-}
-# Spellings browsers send for the same formats.
-CONTENT_TYPE_ALIASES = {"video/matroska": "video/x-matroska", "image/jpg": "image/jpeg"}
+MEDIA_ID_PREFIX = "med_"
 
 
 @dataclass(frozen=True)
-class UploadPlan:
-    file_type: FileType
-    key: str
+class UploadTicket:
+    media_id: str
+    url: str  # POST the form here
+    fields: dict[str, str]  # the form fields to send before the file
+    expires_at: str
     max_size_bytes: int
 
-    @property
-    def kind(self) -> str:
-        return self.file_type.kind
 
-    @property
-    def content_type(self) -> str:
-        return self.file_type.content_type
+@dataclass(frozen=True)
+class MediaStatus:
+    media: MediaFile
+    thumbnail_url: str | None  # signed, once ready
+    error: str | None  # why processing failed (failed only)
 
 
-def file_type_for(filename: str, content_type: str) -> FileType:
-    """The accepted type of an upload, or 415: unknown type, or a name that says otherwise."""
-    declared = content_type.split(";")[0].strip().lower()
-    declared = CONTENT_TYPE_ALIASES.get(declared, declared)
-    file_type = FILE_TYPES.get(declared)
-    if file_type is None:
-        raise UnsupportedMediaType(
-            f"{content_type!r} is not accepted. Upload MP4, MOV, MKV or WebM video, "
-            "JPEG or PNG images, or PDF documents.",
-            details={"accepted": sorted(FILE_TYPES)},
+@dataclass(frozen=True)
+class HlsPlayback:
+    url: str
+    expires_at: str
+    thumbnail_url: str | None
+
+
+@dataclass(frozen=True)
+class EmbedPlayback:
+    type: str  # youtube | dailymotion
+    embed_url: str
+
+
+def create_upload(
+    principal: Principal,
+    course_id: str,
+    filename: str,
+    content_type: str,
+    size_bytes: int,
+    correlation_id: str | None = None,
+) -> UploadTicket:
+    """A presigned POST for one file of a course the caller manages (404/403 otherwise; 415 or
+    413 for a file that is not accepted); the course tracks the media as processing."""
+    course_id = courses.managed_course_id(course_id, principal)
+    media_id = new_id(MEDIA_ID_PREFIX)
+    plan = domain.plan_upload(course_id, media_id, filename, content_type, size_bytes)
+    repository.create_media(
+        media_id=media_id,
+        course_id=course_id,
+        owner_id=principal.user_id,
+        kind=plan.kind,
+        filename=filename,
+        content_type=plan.content_type,
+        size_bytes=size_bytes,
+        upload_key=plan.key,
+        correlation_id=correlation_id or media_id,
+        created_at=now_iso(),
+    )
+    courses.track_media(course_id, media_id, plan.kind)
+    expires_at = now() + timedelta(seconds=domain.UPLOAD_TTL_SECONDS)
+    url, fields = storage.presigned_post(
+        plan.key, plan.content_type, plan.max_size_bytes, domain.UPLOAD_TTL_SECONDS
+    )
+    return UploadTicket(
+        media_id=media_id,
+        url=url,
+        fields=fields,
+        expires_at=iso(expires_at),
+        max_size_bytes=plan.max_size_bytes,
+    )
+
+
+def media_status(media_id: str, principal: Principal) -> MediaStatus:
+    """The media item, for admins, its uploader and its course's owner (404 for anyone else)."""
+    media = repository.find_media(media_id)
+    if media is None or not _may_manage(media, principal):
+        raise NotFound("No such media.")
+    thumbnail_url = None
+    if media.ready and media.thumbnail:
+        thumbnail_url = storage.url_signer().url(
+            media.thumbnail, epoch_seconds() + playback.TOKEN_TTL_SECONDS
         )
-    extension = PurePosixPath(filename.replace("\\", "/")).suffix.lower().lstrip(".")
-    if extension not in file_type.accepted_extensions:
-        raise UnsupportedMediaType(
-            f"The file name {filename!r} does not match the content type {file_type.content_type}.",
-            details={"expected_extensions": sorted(file_type.accepted_extensions)},
-        )
-    return file_type
+    return MediaStatus(
+        media=media,
+        thumbnail_url=thumbnail_url,
+        error=media.error if media.status == domain.FAILED else None,
+    )
 
 
-def plan_upload(
-    course_id: str, media_id: str, filename: str, content_type: str, size_bytes: int
-) -> UploadPlan:
-    """Check an upload request; the key binds the object to the course and the media id."""
-    file_type = file_type_for(filename, content_type)
-    limit = MAX_SIZE_BYTES[file_type.kind]
-    if size_bytes > limit:
-        raise PayloadTooLarge(
-            f"{file_type.kind.capitalize()} uploads are limited to {_size(limit)}.",
-            details={"max_size_bytes": limit},
-        )
-    return UploadPlan(file_type, upload_key(course_id, media_id, file_type.extension), limit)
+def lesson_playback(
+    course_ref: str, lesson_id: str, principal: Principal, api_base: str
+) -> HlsPlayback | EmbedPlayback:
+    """Play a video lesson the caller may open: the embed URL of a YouTube or Dailymotion video,
+    or the master playlist URL (under ``api_base``) with a fresh playback token."""
+    lesson = enrollment.viewable_lesson(course_ref, lesson_id, principal)
+    video = lesson.video
+    if video is None:
+        raise NotFound("This lesson has no video.")
+    if video["source"] != "upload":
+        return EmbedPlayback(type=video["source"], embed_url=video["embed_url"])
+    media = repository.find_media(video["media_id"])
+    if media is None or media.course_id != lesson.course_id:
+        raise NotFound("This lesson's video no longer exists.")
+    domain.require_playable(media.status, media.kind)
+    token, grant = playback.issue_token(
+        storage.playback_key(), media.media_id, principal.user_id, epoch_seconds()
+    )
+    signer = storage.url_signer()
+    return HlsPlayback(
+        url=f"{api_base}/v1/media/{media.media_id}/hls/master.m3u8?token={token}",
+        expires_at=_iso_epoch(grant.expires_at),
+        thumbnail_url=signer.url(media.thumbnail_key, grant.expires_at)
+        if media.thumbnail_key
+        else None,
+    )
 
 
-def upload_key(course_id: str, media_id: str, extension: str) -> str:
-    """``uploads/<course_id>/<media_id>/source.<ext>``: the workflow reads the media id here."""
-    return f"uploads/{course_id}/{media_id}/source.{extension}"
+def master_playlist(media_id: str, token: str | None) -> str:
+    """The master playlist, with the token on every variant URI."""
+    token = _required(token)
+    playback.verify_token(storage.playback_key(), token, media_id, epoch_seconds())
+    media = _playable(media_id)
+    text = storage.read_published_text(media.published_key or "")
+    return playback.rewrite_master(text, token)
 
 
-def require_playable(status: str, kind: str) -> None:
-    """409 unless the media is a ready video."""
-    if kind != VIDEO:
-        raise Conflict("This lesson's media is not a video.", details={"kind": kind})
-    if status != "ready":
-        raise Conflict("This video is not ready to play yet.", details={"status": status})
+def variant_playlist(media_id: str, rendition: str, token: str | None) -> str:
+    """A variant playlist whose segment URLs are signed until the token expires."""
+    grant = playback.verify_token(
+        storage.playback_key(), _required(token), media_id, epoch_seconds()
+    )
+    media = _playable(media_id)
+    if not media.has_rendition(rendition):
+        raise NotFound("No such rendition.")
+    prefix = f"{media.output_prefix}{rendition}/"
+    text = storage.read_published_text(prefix + "index.m3u8")
+    signer = storage.url_signer()
+    return playback.rewrite_variant(
+        text, lambda uri: signer.url(playback.object_key(prefix, uri), grant.expires_at)
+    )
 
 
-def _size(limit: int) -> str:
-    return f"{limit // GIB} GiB" if limit >= GIB else f"{limit // MIB} MiB"
+def _may_manage(media: MediaFile, principal: Principal) -> bool:
+    if domain.manages_directly(media, principal):
+        return True
+    return courses.manages_course(media.course_id, principal)
+
+
+def _playable(media_id: str) -> MediaFile:
+    media = repository.find_media(media_id)
+    if media is None or not media.ready or not media.published_key:
+        raise NotFound("No such video.")
+    return media
+
+
+def _required(token: str | None) -> str:
+    if not token:
+        raise Unauthenticated("A playback token is required: ask for a playback URL.")
+    return token
+
+
+def _iso_epoch(seconds: int) -> str:
+    return iso(datetime.fromtimestamp(seconds, UTC))

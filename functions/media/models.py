@@ -4,40 +4,40 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel
+from pydantic import Field, RootModel
+
+from coursewave.models import Out, Strict
 
 SAFE_ID = r"^[A-Za-z0-9._~-]{1,128}$"
 
 
-class UploadRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class UploadRequest(Strict):
     course_id: str = Field(pattern=SAFE_ID)
     filename: str = Field(min_length=1, max_length=255)
     content_type: str = Field(min_length=1, max_length=100)
     size_bytes: int = Field(ge=1, description="The file's size; over the type's limit → 413.")
 
 
-class PresignedPost(BaseModel):
+class PresignedPost(Out):
     url: str = Field(description="POST the form here (multipart/form-data).")
     fields: dict[str, str] = Field(description="Send these form fields first, then `file`.")
     expires_at: str
 
 
-class UploadTicket(BaseModel):
+class UploadTicket(Out):
     media_id: str
     upload: PresignedPost
     max_size_bytes: int
 
 
-class RenditionOut(BaseModel):
+class RenditionOut(Out):
     name: str
     width: int
     height: int
     bandwidth: int
 
 
-class MediaOut(BaseModel):
+class MediaOut(Out):
     id: str
     course_id: str
     kind: Literal["video", "image", "document"]
@@ -54,14 +54,14 @@ class MediaOut(BaseModel):
     updated_at: str | None
 
 
-class HlsPlayback(BaseModel):
+class HlsPlayback(Out):
     type: Literal["hls"] = "hls"
     url: str = Field(description="The signed master playlist; variants and segments are signed.")
     expires_at: str
     thumbnail_url: str | None
 
 
-class EmbedPlayback(BaseModel):
+class EmbedPlayback(Out):
     type: Literal["youtube", "dailymotion"]
     embed_url: str
 
@@ -70,7 +70,5 @@ class Playback(RootModel[HlsPlayback | EmbedPlayback]):
     """HLS for uploaded videos, the provider's embed URL for YouTube and Dailymotion."""
 
 
-class PlaylistQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class PlaylistQuery(Strict):
     token: str | None = Field(default=None, max_length=2048, description="The playback token.")

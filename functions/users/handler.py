@@ -6,23 +6,35 @@
 from __future__ import annotations
 
 from coursewave.api import SIGNED_IN, Api, Reply
-from coursewave.users import Principal, User
+from coursewave.clock import now_iso
+from coursewave.users import Principal
 from functions.users import logic
+from functions.users.domain import Account, account_of
 from functions.users.models import DeletionAccepted, Export, Me, MePatch
 
 app = Api("users")
 lambda_handler = app.lambda_handler
 
 
-def record(principal: Principal) -> User:
-    """The caller's record, as the request's authorization loaded it (no second read)."""
-    assert principal.record is not None
-    return principal.record
+def me(account: Account) -> Me:
+    return Me(
+        id=account.user_id,
+        email=account.email,
+        name=account.name,
+        avatar_url=account.avatar_url,
+        roles=list(account.roles),
+        status=account.status,
+        preferences=dict(account.preferences),
+        provider=account.provider,
+        email_verified=account.email_verified,
+        created_at=account.created_at,
+        updated_at=account.updated_at,
+    )
 
 
 @app.route("GET", "/v1/me", access=SIGNED_IN, summary="The caller's profile", response=Me)
 def get_me(principal: Principal) -> Me:
-    return logic.me(record(principal))
+    return me(account_of(principal))
 
 
 @app.route(
@@ -35,7 +47,7 @@ def get_me(principal: Principal) -> Me:
     errors=(409,),
 )
 def patch_me(principal: Principal, body: MePatch) -> Me:
-    return logic.update_profile(record(principal), body)
+    return me(logic.update_profile(account_of(principal), body))
 
 
 @app.route(
@@ -46,7 +58,10 @@ def patch_me(principal: Principal, body: MePatch) -> Me:
     response=Export,
 )
 def export_me(principal: Principal) -> Export:
-    return logic.export(record(principal))
+    held = logic.export(account_of(principal))
+    return Export(
+        exported_at=now_iso(), account=held.account, data=held.data, audit_log=held.audit_log
+    )
 
 
 @app.route(
@@ -59,7 +74,7 @@ def export_me(principal: Principal) -> Export:
     errors=(409,),
 )
 def delete_me(principal: Principal) -> Reply:
-    logic.delete_account(record(principal))
+    logic.delete_account(account_of(principal))
     return Reply(
         202,
         DeletionAccepted(

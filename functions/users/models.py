@@ -5,21 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, Field, field_validator
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
-
-def _name(value: str) -> str:
-    if any(ord(char) < 32 for char in value if char not in "\t\n"):
-        raise ValueError("must not contain control characters")
-    name = " ".join(value.split())
-    if not name:
-        raise ValueError("must not be blank")
-    return name
-
-
-Name = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_name)]
+from coursewave.models import Name, Out, Strict
 
 
 def _https_url(value: str) -> str:
@@ -40,16 +30,12 @@ AvatarUrl = Annotated[str, Field(max_length=2048), AfterValidator(_https_url)]
 EventType = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")]
 
 
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class NotificationChannels(Body):
+class NotificationChannels(Strict):
     email: bool | None = None
     in_app: bool | None = None
 
 
-class PreferencesPatch(Body):
+class PreferencesPatch(Strict):
     """A JSON merge patch (RFC 7396) of the stored preferences: ``null`` removes a key."""
 
     notifications: dict[EventType, NotificationChannels | None] | None = Field(
@@ -61,7 +47,7 @@ class PreferencesPatch(Body):
     timezone: Annotated[str, Field(max_length=64), AfterValidator(_timezone)] | None = None
 
 
-class MePatch(Body):
+class MePatch(Strict):
     name: Name | None = None
     avatar_url: AvatarUrl | None = None
     preferences: PreferencesPatch | None = None
@@ -76,7 +62,7 @@ class MePatch(Body):
         raise PydanticCustomError("read_only", "cannot be changed here")
 
 
-class Me(BaseModel):
+class Me(Out):
     id: str
     email: str
     name: str
@@ -90,13 +76,13 @@ class Me(BaseModel):
     updated_at: str | None
 
 
-class DeletionAccepted(BaseModel):
+class DeletionAccepted(Out):
     id: str
     status: str
     detail: str
 
 
-class Export(BaseModel):
+class Export(Out):
     exported_at: str
     account: dict[str, Any] = Field(description="the account record")
     data: dict[str, list[dict[str, Any]]] = Field(

@@ -147,12 +147,10 @@ def _pollers(out: Provisioned) -> list[Poller]:
 
     pollers: list[Poller] = [
         StreamPoller(
-            stream.name,
+            stream,
             out.table_stream_arn,
-            stream.entity,
             registry.handler_module(stream.function).lambda_handler,
             report,
-            stream.batch_size,
         )
         for stream in registry.STREAM_CONSUMERS
     ]

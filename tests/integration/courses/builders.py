@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -108,3 +109,53 @@ def table_snapshot(platform: Platform) -> list[dict[str, Any]]:
             break
         kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
     return sorted(items, key=lambda item: (item["PK"]["S"], item["SK"]["S"]))
+
+
+def course_media(
+    platform: Platform,
+    course_id: str,
+    owner_id: str,
+    media_id: str,
+    status: str,
+    duration_seconds: float | None = None,
+) -> None:
+    """An upload as the courses domain learns of it: recorded when the upload is created
+    (``track_media``), then ready or failed through the media domain's event on the bus."""
+    from coursewave import resources
+    from functions.courses.public import track_media
+
+    track_media(course_id, media_id, "video")
+    if status == "processing":
+        return
+    data: dict[str, Any] = {
+        "media_id": media_id,
+        "course_id": course_id,
+        "owner_id": owner_id,
+        "kind": "video",
+    }
+    if status == "ready":
+        name = "MediaReady"
+        data |= {"duration_seconds": duration_seconds, "renditions": ["720p"]}
+    else:
+        name = "MediaFailed"
+        data |= {"error_code": "Transcode.NotAVideo", "error": "Not a video."}
+    detail = {
+        "metadata": {
+            "event_id": f"exec-{media_id}-{status}",
+            "version": 1,
+            "occurred_at": "2026-11-23T10:00:00Z",
+            "correlation_id": f"corr-{media_id}",
+        },
+        "data": data,
+    }
+    boto3.client("events").put_events(
+        Entries=[
+            {
+                "EventBusName": resources.EVENT_BUS.name,
+                "Source": "coursewave.media",
+                "DetailType": name,
+                "Detail": json.dumps(detail),
+            }
+        ]
+    )
+    platform.drain()

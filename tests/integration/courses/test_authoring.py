@@ -6,10 +6,10 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from functions.media.repository import Media
 from tests.integration.courses.builders import (
     build_course,
     course_body,
+    course_media,
     enroll,
     ok,
     table_snapshot,
@@ -20,19 +20,8 @@ from tests.support.personas import Personas
 
 
 def _media(platform: Platform, course_id: str, owner: Caller, status: str, media_id: str) -> None:
-    Media(
-        media_id=media_id,
-        course_id=course_id,
-        owner_id=owner.user_id,
-        kind="video",
-        status=status,
-        filename="clip.mp4",
-        content_type="video/mp4",
-        size_bytes=123_456,
-        upload_key=f"uploads/{media_id}",
-        duration_seconds=93.6 if status == "ready" else None,
-        created_at="2026-11-23T10:00:00Z",
-    ).save()
+    duration = 93.6 if status == "ready" else None
+    course_media(platform, course_id, owner.user_id, media_id, status, duration)
 
 
 def _course_page(platform: Platform, ref: str, caller: Caller | None = None) -> dict[str, Any]:

@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 
-from functions.media.repository import Media
 from tests.integration.courses.builders import (
     BuiltCourse,
     build_course,
     course_body,
+    course_media,
     table_snapshot,
     text_lesson,
 )
@@ -136,20 +136,7 @@ def test_lesson_creation_rejects_bad_input(
     path = f"/v1/courses/{course.id}/lessons"
     section = course.section_ids[0]
     other = build_course(platform, personas.instructor, lessons=1)
-    foreign = Media(
-        media_id="med_foreign",
-        course_id=other.id,
-        owner_id=personas.instructor.user_id,
-        kind="video",
-        status="ready",
-        filename="a.mp4",
-        content_type="video/mp4",
-        size_bytes=1000,
-        upload_key="uploads/med_foreign",
-        duration_seconds=60,
-        created_at="2026-11-23T10:00:00Z",
-    )
-    foreign.save()
+    course_media(platform, other.id, personas.instructor.user_id, "med_foreign", "ready", 60)
     youtube = {"source": "youtube", "url": "https://www.youtube.com/watch?v=dQw4w9WgXcQ"}
     cases: list[tuple[dict[str, Any], str]] = [
         ({**text_lesson(section), "section_id": "nope"}, "section_id"),

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from pynamodb.transactions import TransactWrite
 
-from functions.courses.repository import CourseItem, catalog_refresh, connection, keyed
+from coursewave.db import connection, keyed
+from functions.courses.repository import CourseItem, catalog_refresh
 from local import guards
 from tests.integration.courses.builders import BuiltCourse, build_course, enroll, ok
 from tests.support.cloud import Platform

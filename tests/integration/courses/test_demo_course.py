@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from functions.courses.demo import DEMO_INSTRUCTOR, seed_demo_course
+from local.demo_course import DEMO_INSTRUCTOR, seed_demo_course
 from tests.integration.courses.builders import ok
 from tests.support.cloud import Platform
 

@@ -7,7 +7,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from functions.courses.repository import keyed
+from coursewave.db import keyed
 from functions.enrollment.repository import EnrollmentItem
 from tests.integration.courses.builders import build_course, enroll, ok, text_lesson
 from tests.support.cloud import Caller, Platform

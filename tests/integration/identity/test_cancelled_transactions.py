@@ -9,9 +9,9 @@ import pytest
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from coursewave.db import connection
 from coursewave.events import domain_event
 from coursewave.users import User
-from functions.users.repository import connection
 from tests.integration.identity.conftest import Identity
 from tests.support.cloud import Platform
 
@@ -52,7 +52,9 @@ def test_a_cancelled_transaction_leaves_nothing_in_the_stream(platform: Platform
     # Given an item, and a consumer reading the stream from now on
     User(user_id="kept", email="kept@example.test", name="K", created_at="t").save()
     iterator = _open_iterator(platform)
-    event = domain_event("users", "UserDeleted", {"user_id": "phantom", "deleted_at": "x"})
+    event = domain_event(
+        "users", "UserDeleted", {"user_id": "phantom", "deleted_at": "2026-01-01T00:00:00Z"}
+    )
 
     # When a transaction writes an event, then fails on its second item
     with pytest.raises(TransactWriteError), TransactWrite(connection=connection()) as tx:

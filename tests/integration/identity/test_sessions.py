@@ -9,7 +9,7 @@ import pytest
 
 from coursewave import clock
 from functions.auth import logic
-from functions.auth.rules import RATE_RULES
+from functions.auth.domain import RATE_RULES
 from functions.users import cognito
 from tests.integration.identity.conftest import PASSWORD, Identity
 from tests.support.cloud import Platform

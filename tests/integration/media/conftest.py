@@ -17,11 +17,13 @@ import pytest
 import requests
 
 from functions.media.repository import Media
-from functions.transcode.samples import make_test_clip
-from functions.transcode.worker import Worker, WorkerSettings, lambda_handler
 from local.pollers import SqsPoller, StateMachineTarget
+from local.samples import make_test_clip
 from tests.support.cloud import Caller, Platform, Response
 from tests.support.contracts import validate_detail
+from workers.transcode.local_adapter import lambda_handler
+from workers.transcode.settings import WorkerSettings
+from workers.transcode.worker import Worker
 
 NEW_COURSE = {
     "title": "Field recording basics",
@@ -141,12 +143,14 @@ class MediaWorld:
     # -- the workflow -----------------------------------------------------------------------
 
     def run_workflow(self, timeout: float = 120.0) -> None:
-        """Start executions for pending upload events and feed the worker until all are done."""
+        """Start executions for pending upload events and feed the worker until all are done,
+        then run the event plumbing (courses learns its media's outcome from the events)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             started = self.bridge.poll_once()
             worked = self.work_queue.poll_once()
             if not (started or worked or self.running()):
+                self.platform.drain()
                 return
             if not worked:
                 time.sleep(0.05)

@@ -9,10 +9,12 @@ from typing import Any
 
 import boto3
 
-from functions.media.catalog import media_for_course
-from functions.transcode.worker import Task, WorkerSettings, lambda_handler
+from functions.courses.public import lesson_media
 from tests.integration.media.conftest import MediaWorld
 from tests.support.personas import Personas
+from workers.transcode.local_adapter import lambda_handler
+from workers.transcode.messages import Task
+from workers.transcode.settings import WorkerSettings
 
 
 def _status(world: MediaWorld, media_id: str, caller: Any) -> dict[str, Any]:
@@ -99,10 +101,10 @@ def test_an_uploaded_video_is_transcoded_published_and_announced(
     assert world.bus_events("MediaFailed") == []
     assert [e["status"] for e in world.executions()] == ["SUCCEEDED"]
 
-    # ...and the courses domain sees a ready video with its duration
-    lesson_media = media_for_course(media_id, course_id)
-    assert lesson_media is not None and lesson_media.ready
-    assert lesson_media.duration_seconds == media["duration_seconds"]
+    # ...and the courses domain sees a ready video with its duration (its consumer ran)
+    known = lesson_media(course_id, media_id)
+    assert known is not None and known.ready
+    assert known.duration_seconds == media["duration_seconds"]
 
 
 def test_a_file_that_is_not_a_video_fails_clearly_and_publishes_nothing(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from functions.transcode.samples import make_test_clip
+from local.samples import make_test_clip
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from functions.transcode import (
+from tests.integration.transcode.media import leftovers
+from workers.transcode import (
     NotAVideo,
     TranscodeFailed,
     TranscodeTimeout,
@@ -16,8 +17,7 @@ from functions.transcode import (
     probe,
     transcode,
 )
-from functions.transcode.ffmpeg import build_ladder_command, run_encode
-from tests.integration.transcode.media import leftovers
+from workers.transcode.ffmpeg import build_ladder_command, run_encode
 
 # One xdist worker runs every real-FFmpeg test, so the session clips are generated once.
 pytestmark = pytest.mark.xdist_group("transcode")

@@ -11,10 +11,10 @@ from pathlib import Path
 import m3u8
 import pytest
 
-from functions.transcode import TranscodeResult, probe, transcode
-from functions.transcode.ffmpeg import thumbnail
-from functions.transcode.samples import make_test_clip
+from local.samples import make_test_clip
 from tests.integration.transcode.media import ffprobe, leftovers, psnr
+from workers.transcode import TranscodeResult, probe, transcode
+from workers.transcode.ffmpeg import thumbnail
 
 # One xdist worker runs every real-FFmpeg test, so the session clips are generated once.
 pytestmark = pytest.mark.xdist_group("transcode")

@@ -15,25 +15,35 @@ from coursewave.api import Request
 from coursewave.config import reset_settings
 from coursewave.errors import ValidationFailed
 from coursewave.users import User
-from functions.admin import logic as admin
+from functions.admin import repository as admin_storage
+from functions.admin.domain import normalised_roles, status_after
 from functions.auth import oauth
 from functions.auth.handler import client_ip
 from functions.users import logic as users
+from functions.users import repository as users_storage
 from functions.users.cognito import Tokens
+from functions.users.domain import Account
 from functions.users.models import MePatch
+
+FIELDS: dict[str, Any] = {
+    "user_id": "u1",
+    "email": "ana@example.test",
+    "name": "Ana",
+    "roles": ["student"],
+    "created_at": "2026-11-23T10:00:00Z",
+    "preferences": {"locale": "fr", "notifications": {"A": {"email": True}}},
+}
 
 
 def record(**fields: Any) -> User:
-    values: dict[str, Any] = {
-        "user_id": "u1",
-        "email": "ana@example.test",
-        "name": "Ana",
-        "roles": ["student"],
-        "created_at": "2026-11-23T10:00:00Z",
-        "preferences": {"locale": "fr", "notifications": {"A": {"email": True}}},
-        **fields,
-    }
-    return User(**values)
+    """The stored item (what the admin listing's filters see)."""
+    return User(**{**FIELDS, **fields})
+
+
+def account(**fields: Any) -> Account:
+    """The plain account the use cases work on."""
+    values = {**FIELDS, **fields}
+    return Account(**{**values, "roles": tuple(values["roles"])})
 
 
 def test_merge_patch_follows_rfc_7396() -> None:
@@ -45,7 +55,7 @@ def test_merge_patch_follows_rfc_7396() -> None:
 
 
 def test_profile_changes_are_only_what_differs() -> None:
-    user = record()
+    user = account()
 
     same = users.profile_changes(user, MePatch.model_validate({"name": "Ana"}))
     changed = users.profile_changes(
@@ -75,7 +85,7 @@ def test_export_cleaning_drops_keys_and_makes_values_json() -> None:
         "nested": {"n": [Decimal(2)]},
     }
 
-    cleaned = users.clean(item)
+    cleaned = users_storage.clean(item)
 
     assert cleaned == {
         "percent": 40,
@@ -88,7 +98,7 @@ def test_export_cleaning_drops_keys_and_makes_values_json() -> None:
 
 
 def test_erasure_leaves_nothing_personal() -> None:
-    changes = users.erasure_changes(record(avatar_url="https://x.test/a.png"))
+    changes = users.erasure_changes(account(avatar_url="https://x.test/a.png"))
 
     assert changes["status"] == "deleted"
     assert changes["email"] == "deleted-u1@deleted.invalid"
@@ -120,7 +130,7 @@ def test_the_listing_plan_reads_an_index_never_the_table(
     streams: list[tuple[str, str, str | None]],
     filters: tuple[str | None, str | None],
 ) -> None:
-    plan = admin.listing_plan(role, status, q)
+    plan = admin_storage.listing_plan(role, status, q)
 
     assert [(s.index, s.partition, s.prefix) for s in plan.streams] == streams
     assert (plan.role, plan.status) == filters
@@ -128,21 +138,21 @@ def test_the_listing_plan_reads_an_index_never_the_table(
 
 def test_a_blank_search_is_a_422_naming_q() -> None:
     with pytest.raises(ValidationFailed) as raised:
-        admin.listing_plan(None, None, " \t ")
+        admin_storage.listing_plan(None, None, " \t ")
 
     assert raised.value.details["fields"][0]["field"] == "q"
 
 
 def test_the_plan_keeps_what_its_filters_allow() -> None:
-    plan = admin.listing_plan("admin", "banned", None)
+    plan = admin_storage.listing_plan("admin", "banned", None)
 
     assert plan.keeps(record(roles=["student", "admin"], status="banned"))
     assert not plan.keeps(record(roles=["student", "admin"], status="active"))
 
 
 def test_roles_always_include_student_in_a_fixed_order() -> None:
-    assert admin.normalised_roles(["admin", "instructor"]) == ["student", "instructor", "admin"]
-    assert admin.normalised_roles(["student", "student"]) == ["student"]
+    assert normalised_roles(["admin", "instructor"]) == ["student", "instructor", "admin"]
+    assert normalised_roles(["student", "student"]) == ["student"]
 
 
 @pytest.mark.parametrize(
@@ -158,9 +168,9 @@ def test_roles_always_include_student_in_a_fixed_order() -> None:
 def test_unbanning_returns_an_account_to_where_it_was(
     status: str, verified: bool, requested: str | None, after: str
 ) -> None:
-    target = record(status=status, verified_at="2026-11-23T10:00:00Z" if verified else None)
+    target = account(status=status, verified_at="2026-11-23T10:00:00Z" if verified else None)
 
-    assert admin._status_after(target, requested) == after
+    assert status_after(target, requested) == after
 
 
 def _request(source_ip: str, headers: dict[str, str] | None = None) -> Request:

@@ -1,4 +1,4 @@
-"""Password policy, email syntax, one-time codes, rate windows, PKCE (functions.auth.rules)."""
+"""Password policy, email syntax, one-time codes, rate windows, PKCE (functions.auth.domain)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from functions.auth import rules
+from functions.auth import domain as rules
 
 
 @pytest.mark.parametrize(

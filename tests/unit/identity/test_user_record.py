@@ -84,6 +84,18 @@ def test_the_principal_keeps_the_record_it_was_built_from() -> None:
 
     principal = Principal.from_user(record)
 
-    assert principal.record is record
+    # (issue 8: a principal carries no storage record, only the record's fields as plain values)
+    assert not hasattr(principal, "record")
+    assert (principal.user_id, principal.email, principal.name, principal.status) == (
+        record.user_id,
+        record.email,
+        record.name,
+        record.status,
+    )
+    assert (principal.role_list, principal.created_at, principal.revision) == (
+        tuple(record.roles),
+        record.created_at,
+        record.revision,
+    )
     assert principal.roles == frozenset({"student"}) and not principal.is_admin
     assert principal == Principal.from_user(user(roles=["student"]))

@@ -7,14 +7,10 @@ import signal
 
 import pytest
 
-from functions.transcode.worker import (
-    ConfigurationError,
-    Interrupted,
-    Task,
-    WorkerSettings,
-    _content_type,
-    _Shutdown,
-)
+from workers.transcode import aws
+from workers.transcode.messages import Task
+from workers.transcode.settings import ConfigurationError, WorkerSettings
+from workers.transcode.shutdown import Interrupted, Shutdown
 
 
 def test_a_task_message_is_read_from_the_workflow_message_body() -> None:
@@ -59,11 +55,11 @@ def test_settings_come_from_the_environment_and_name_what_is_missing() -> None:
     ],
 )
 def test_published_files_get_the_content_type_players_expect(name: str, content_type: str) -> None:
-    assert _content_type(name) == content_type
+    assert aws.content_type(name) == content_type
 
 
 def test_sigterm_interrupts_only_the_download_and_the_encode() -> None:
-    shutdown = _Shutdown()
+    shutdown = Shutdown()
 
     # Outside the interruptible window (uploading, answering) a stop is only noted...
     shutdown._on_signal(signal.SIGTERM, None)
@@ -74,7 +70,7 @@ def test_sigterm_interrupts_only_the_download_and_the_encode() -> None:
         pytest.fail("the window must not open after a stop request")
 
     # Inside the window, a stop interrupts the work at once
-    running = _Shutdown()
+    running = Shutdown()
     with pytest.raises(Interrupted), running.interruptible():
         running._on_signal(signal.SIGTERM, None)
     assert running.requested

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from coursewave.config import reset_settings
-from functions.media import logic, storage
+from functions.media import domain, storage
 
 BUCKET = "coursewave-test-uploads"
 
@@ -29,12 +29,12 @@ def _policy(fields: dict[str, str]) -> dict:
 
 def test_the_policy_is_sigv4_short_lived_and_binds_key_type_and_size() -> None:
     # Given an accepted video upload
-    plan = logic.plan_upload("crs_1", "med_1", "lesson.mp4", "video/mp4", 1234)
+    plan = domain.plan_upload("crs_1", "med_1", "lesson.mp4", "video/mp4", 1234)
     issued = datetime.now(UTC)
 
     # When its presigned POST is generated
     url, fields = storage.presigned_post(
-        plan.key, plan.content_type, plan.max_size_bytes, logic.UPLOAD_TTL_SECONDS
+        plan.key, plan.content_type, plan.max_size_bytes, domain.UPLOAD_TTL_SECONDS
     )
 
     # Then the form is SigV4-signed...
@@ -61,7 +61,7 @@ def test_the_policy_is_sigv4_short_lived_and_binds_key_type_and_size() -> None:
 
 
 def test_no_condition_lets_the_client_choose_a_key_or_a_type() -> None:
-    plan = logic.plan_upload("crs_1", "med_2", "slide.png", "image/png", 10)
+    plan = domain.plan_upload("crs_1", "med_2", "slide.png", "image/png", 10)
     _, fields = storage.presigned_post(plan.key, plan.content_type, plan.max_size_bytes, 900)
 
     for condition in _policy(fields)["conditions"]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from coursewave.errors import Conflict, PayloadTooLarge, UnsupportedMediaType
-from functions.media import logic
+from functions.media import domain
 
 
 @pytest.mark.parametrize(
@@ -27,11 +27,11 @@ from functions.media import logic
 def test_accepted_types_map_to_a_kind_and_a_stored_extension(
     filename: str, content_type: str, kind: str, extension: str
 ) -> None:
-    plan = logic.plan_upload("crs_1", "med_1", filename, content_type, 1000)
+    plan = domain.plan_upload("crs_1", "med_1", filename, content_type, 1000)
 
     assert plan.kind == kind
     assert plan.key == f"uploads/crs_1/med_1/source.{extension}"
-    assert plan.max_size_bytes == logic.MAX_SIZE_BYTES[kind]
+    assert plan.max_size_bytes == domain.MAX_SIZE_BYTES[kind]
 
 
 @pytest.mark.parametrize(
@@ -46,7 +46,7 @@ def test_accepted_types_map_to_a_kind_and_a_stored_extension(
 )
 def test_other_types_are_unsupported(filename: str, content_type: str) -> None:
     with pytest.raises(UnsupportedMediaType) as raised:
-        logic.plan_upload("crs_1", "med_1", filename, content_type, 10)
+        domain.plan_upload("crs_1", "med_1", filename, content_type, 10)
     assert raised.value.status == 415
     assert "video/mp4" in raised.value.details["accepted"]
 
@@ -65,11 +65,11 @@ def test_a_name_contradicting_the_content_type_is_unsupported(
     filename: str, content_type: str
 ) -> None:
     with pytest.raises(UnsupportedMediaType, match="does not match"):
-        logic.plan_upload("crs_1", "med_1", filename, content_type, 10)
+        domain.plan_upload("crs_1", "med_1", filename, content_type, 10)
 
 
 def test_windows_paths_in_file_names_are_read_by_their_last_part() -> None:
-    plan = logic.plan_upload("crs_1", "med_1", "C:\\videos\\lesson.MP4", "video/mp4", 10)
+    plan = domain.plan_upload("crs_1", "med_1", "C:\\videos\\lesson.MP4", "video/mp4", 10)
     assert plan.content_type == "video/mp4"
 
 
@@ -82,20 +82,20 @@ def test_windows_paths_in_file_names_are_read_by_their_last_part() -> None:
     ],
 )
 def test_each_kind_has_its_size_limit(content_type: str, filename: str, limit: int) -> None:
-    assert logic.plan_upload("c", "m", filename, content_type, limit).max_size_bytes == limit
+    assert domain.plan_upload("c", "m", filename, content_type, limit).max_size_bytes == limit
 
     with pytest.raises(PayloadTooLarge) as raised:
-        logic.plan_upload("c", "m", filename, content_type, limit + 1)
+        domain.plan_upload("c", "m", filename, content_type, limit + 1)
     assert raised.value.status == 413
     assert raised.value.details == {"max_size_bytes": limit}
 
 
 def test_only_ready_videos_are_playable() -> None:
-    logic.require_playable("ready", "video")
+    domain.require_playable("ready", "video")
 
     for status in ("awaiting_upload", "processing", "failed"):
         with pytest.raises(Conflict) as raised:
-            logic.require_playable(status, "video")
+            domain.require_playable(status, "video")
         assert raised.value.details == {"status": status}
     with pytest.raises(Conflict, match="not a video"):
-        logic.require_playable("ready", "image")
+        domain.require_playable("ready", "image")

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from functions.transcode.errors import TranscodeFailed, TranscodeTimeout
-from functions.transcode.ffmpeg import (
+from workers.transcode.errors import TranscodeFailed, TranscodeTimeout
+from workers.transcode.ffmpeg import (
     ProgressThrottle,
     build_ladder_command,
     parse_progress_time,
@@ -19,7 +19,7 @@ from functions.transcode.ffmpeg import (
     run_encode,
     var_stream_map,
 )
-from functions.transcode.ladder import LadderPlan, plan_renditions
+from workers.transcode.ladder import LadderPlan, plan_renditions
 
 SRC = Path("/uploads/lesson 1.mp4")
 

@@ -6,13 +6,13 @@ from fractions import Fraction
 
 import pytest
 
-from functions.transcode.ladder import (
+from workers.transcode.ladder import (
     LadderPlan,
     output_fps,
     plan_ladder,
     plan_renditions,
 )
-from functions.transcode.probe import SourceInfo
+from workers.transcode.probe import SourceInfo
 
 
 def source(width: int, height: int, fps: float = 30.0, audio: bool = True) -> SourceInfo:

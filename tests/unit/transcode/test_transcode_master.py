@@ -8,8 +8,8 @@ from pathlib import Path
 import m3u8
 import pytest
 
-from functions.transcode.errors import TranscodeFailed
-from functions.transcode.master import (
+from workers.transcode.errors import TranscodeFailed
+from workers.transcode.master import (
     StreamFacts,
     avc1_codec,
     hexdump_bytes,

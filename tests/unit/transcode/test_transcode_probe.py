@@ -6,14 +6,14 @@ from typing import Any
 
 import pytest
 
-from functions.transcode.errors import (
+from workers.transcode.errors import (
     NotAVideo,
     ProbeFailed,
     TranscodeError,
     TranscodeFailed,
     TranscodeTimeout,
 )
-from functions.transcode.probe import parse_probe_output, parse_rate, probe
+from workers.transcode.probe import parse_probe_output, parse_rate, probe
 
 
 def video_stream(**overrides: Any) -> dict[str, Any]:

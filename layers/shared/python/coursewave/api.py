@@ -177,10 +177,14 @@ class Api:
         query: type[BaseModel] | None = None,
         response: type[BaseModel] | None = None,
         errors: tuple[int, ...] = (),
+        domain: str | None = None,
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Declare a route. ``domain``: the API section it is documented in (OpenAPI tag and
+        operation id), when not the serving function's own (a route that moved functions)."""
+
         def register(fn: Callable[..., Any]) -> Callable[..., Any]:
             spec = RouteSpec(
-                domain=self.domain,
+                domain=domain or self.domain,
                 method=method.upper(),
                 path=path,
                 handler=fn.__name__,

@@ -1,7 +1,9 @@
 """Validated configuration, read once from the environment, lazily.
 
 Every resource name comes from the environment the CDK app (or the local runner) sets, using the
-variable names declared in ``coursewave.resources``. Nothing has a silent default: a function that
+variable names declared in ``coursewave.resources`` (the aliases below are read from there; the
+few fields named here are not resources: the region Lambda sets, the package version, and
+overridable GitHub endpoints). Nothing has a silent default: a function that
 needs a setting it was not given fails with ``ConfigurationError`` naming the variable.
 """
 
@@ -12,7 +14,7 @@ from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from coursewave import __version__
+from coursewave import __version__, resources
 from coursewave.errors import ConfigurationError
 
 
@@ -20,38 +22,43 @@ class Settings(BaseModel):
     model_config = ConfigDict(frozen=True, populate_by_name=True)
 
     region: str = Field(alias="AWS_REGION")
-    stage: str = Field(default="local", alias="COURSEWAVE_STAGE")
+    stage: str = Field(default="local", alias=resources.STAGE.env)
     version: str = Field(default=__version__, alias="COURSEWAVE_VERSION")
-    table_name: str | None = Field(default=None, alias="TABLE_NAME")
-    event_bus_name: str | None = Field(default=None, alias="EVENT_BUS_NAME")
-    user_pool_id: str | None = Field(default=None, alias="USER_POOL_ID")
-    user_pool_client_id: str | None = Field(default=None, alias="USER_POOL_CLIENT_ID")
-    uploads_bucket: str | None = Field(default=None, alias="UPLOADS_BUCKET")
-    media_bucket: str | None = Field(default=None, alias="MEDIA_BUCKET")
-    certificates_bucket: str | None = Field(default=None, alias="CERTIFICATES_BUCKET")
-    transcode_queue_url: str | None = Field(default=None, alias="TRANSCODE_QUEUE_URL")
-    mail_from: str | None = Field(default=None, alias="MAIL_FROM")
-    public_base_url: str | None = Field(default=None, alias="PUBLIC_BASE_URL")
+    table_name: str | None = Field(default=None, alias=resources.TABLE.env)
+    event_bus_name: str | None = Field(default=None, alias=resources.EVENT_BUS.env)
+    user_pool_id: str | None = Field(default=None, alias=resources.USER_POOL.pool_env)
+    user_pool_client_id: str | None = Field(default=None, alias=resources.USER_POOL.client_env)
+    uploads_bucket: str | None = Field(default=None, alias=resources.UPLOADS_BUCKET.env)
+    media_bucket: str | None = Field(default=None, alias=resources.MEDIA_BUCKET.env)
+    certificates_bucket: str | None = Field(default=None, alias=resources.CERTIFICATES_BUCKET.env)
+    transcode_queue_url: str | None = Field(default=None, alias=resources.TRANSCODE_QUEUE.env)
+    mail_from: str | None = Field(default=None, alias=resources.MAIL_FROM.env)
+    public_base_url: str | None = Field(default=None, alias=resources.PUBLIC_BASE_URL.env)
     # Media playback: the Secrets Manager id of the HMAC key of playback tokens, and (in AWS) the
     # CloudFront distribution in front of the media bucket with the key pair that signs its URLs.
     # Without MEDIA_CDN_DOMAIN, media URLs are S3 presigned GETs (local mode).
-    playback_token_secret: str | None = Field(default=None, alias="PLAYBACK_TOKEN_SECRET")
-    media_cdn_domain: str | None = Field(default=None, alias="MEDIA_CDN_DOMAIN")
-    media_signing_key_id: str | None = Field(default=None, alias="MEDIA_SIGNING_KEY_ID")
-    media_signing_key_secret: str | None = Field(default=None, alias="MEDIA_SIGNING_KEY_SECRET")
+    playback_token_secret: str | None = Field(
+        default=None, alias=resources.PLAYBACK_TOKEN_SECRET.env
+    )
+    media_cdn_domain: str | None = Field(default=None, alias=resources.MEDIA_CDN.domain_env)
+    media_signing_key_id: str | None = Field(default=None, alias=resources.MEDIA_CDN.key_id_env)
+    media_signing_key_secret: str | None = Field(
+        default=None, alias=resources.MEDIA_CDN.key_secret_env
+    )
     # Identity (docs/identity.md). The secret is JSON: code_pepper, oidc_signing_key (PEM),
     # github_client_secret; locally the runner generates one in moto at start.
-    identity_secret_id: str | None = Field(default=None, alias="IDENTITY_SECRET_ID")
+    identity_secret_id: str | None = Field(default=None, alias=resources.USER_POOL.secret_env)
     # The Cognito domain serving /oauth2/authorize and /oauth2/token (unset: OAuth disabled).
-    cognito_domain_url: str | None = Field(default=None, alias="COGNITO_DOMAIN_URL")
+    cognito_domain_url: str | None = Field(default=None, alias=resources.USER_POOL.domain_env)
     # Comma-separated redirect URIs a client may ask OAuth sign-in to return to.
-    oauth_redirect_uris: str = Field(default="", alias="OAUTH_REDIRECT_URIS")
-    github_client_id: str | None = Field(default=None, alias="GITHUB_CLIENT_ID")
+    oauth_redirect_uris: str = Field(default="", alias=resources.USER_POOL.redirect_uris_env)
+    github_client_id: str | None = Field(default=None, alias=resources.GITHUB.client_id_env)
+    google_client_id: str | None = Field(default=None, alias=resources.GOOGLE.client_id_env)
     github_oauth_url: str = Field(default="https://github.com", alias="GITHUB_OAUTH_URL")
     github_api_url: str = Field(default="https://api.github.com", alias="GITHUB_API_URL")
     # A header the trusted proxy in front of the API sets to "<client address>:<port>"
     # (CloudFront: cloudfront-viewer-address); unset: API Gateway's sourceIp is the client.
-    client_ip_header: str | None = Field(default=None, alias="CLIENT_IP_HEADER")
+    client_ip_header: str | None = Field(default=None, alias=resources.CLIENT_IP_HEADER.env)
 
     @property
     def oauth_redirect_allow_list(self) -> frozenset[str]:

@@ -1,17 +1,25 @@
-"""The single DynamoDB table: one PynamoDB base model, generic keys, computed key attributes.
+"""The single DynamoDB table and the one data-access toolkit every repository uses.
 
 Every entity subclasses ``Item`` with a discriminator and implements ``keys()``; the key attributes
 (``PK``, ``SK``, ``GSIn*``) are derived from the entity's fields on every write, so they cannot
 drift. The table name is read lazily from configuration, never at import time.
+
+Beside the base model: ``Key`` (a ``(PK, SK)`` pair), ``keyed`` (set an instance's computed keys),
+``connection`` (the models' low-level connection, for transactions and batch reads),
+``condition_failed`` (did a transaction fail on one of its conditions) and ``transaction``.
+Only repositories import this module (the import contracts in pyproject.toml say so).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from pynamodb.attributes import DiscriminatorAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
 
 from coursewave.config import settings
 from coursewave.resources import TABLE, Index
@@ -75,3 +83,34 @@ class Item(Model):
         for name, value in self.keys().items():
             setattr(self, name, value)
         return super().serialize(null_check=null_check)
+
+
+Key = tuple[str, str]  # (PK, SK) of one item
+ItemT = TypeVar("ItemT", bound=Item)
+
+
+def keyed(item: ItemT) -> ItemT:
+    """Set the computed key attributes on an instance that was built, not read (PynamoDB needs
+    them for update, delete and transactions)."""
+    for name, value in item.keys().items():
+        setattr(item, name, value)
+    return item
+
+
+def connection() -> Connection:
+    """The models' own connection: a new ``Connection()`` would build a new botocore session and
+    client (tens of milliseconds of model loading) each time."""
+    return Item._get_connection().connection
+
+
+def transaction() -> TransactWrite:
+    """A ``TransactWrite`` on the models' connection: ``with transaction() as tx: tx.save(...)``."""
+    return TransactWrite(connection=connection())
+
+
+def condition_failed(exc: TransactWriteError) -> bool:
+    """Whether a cancelled transaction failed on one of its conditions (not on a conflict)."""
+    return any(
+        reason is not None and reason.code == "ConditionalCheckFailed"
+        for reason in exc.cancellation_reasons or ()
+    )

@@ -3,7 +3,8 @@
 A state change and the event reporting it are written in the same DynamoDB transaction
 (``OutboxEvent`` is one more item in it), so neither exists without the other. The table's stream
 feeds the outbox relay (``functions/outbox``), which puts each event on the ``coursewave`` bus and
-is retried until it succeeds; consumers are idempotent on ``metadata.event_id``.
+is retried until it succeeds; consumers are idempotent on ``metadata.event_id``. Every event's
+``data`` has a model in ``coursewave.event_models``, checked at publish time.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 
 from coursewave.clock import iso, new_id, now
 from coursewave.db import Item, key
+from coursewave.event_models import model_for, validate_data
 from coursewave.observability import correlation_id
 
 OUTBOX_RETENTION = timedelta(days=7)
@@ -41,14 +43,23 @@ class OutboxEvent(Item, discriminator="OutboxEvent"):
         }
 
 
-def domain_event(domain: str, name: str, data: dict[str, Any], version: int = 1) -> OutboxEvent:
-    """An event ready to be written in the same transaction as the change it reports."""
+def domain_event(
+    domain: str, name: str, data: dict[str, Any], version: int | None = None
+) -> OutboxEvent:
+    """An event ready to be written in the same transaction as the change it reports.
+
+    ``data`` is checked against the event's model (``coursewave.event_models``) in the JSON form
+    consumers will receive: a publisher that breaks its contract fails here, with
+    ``EventContractError``, before anything is written. ``version`` defaults to the model's.
+    """
+    model = model_for(name)
+    validate_data(name, _json(data))
     event_id = new_id()
     moment = now()
     detail = {
         "metadata": {
             "event_id": event_id,
-            "version": version,
+            "version": model.version if version is None else version,
             "occurred_at": iso(moment),
             "correlation_id": correlation_id() or event_id,
         },
@@ -58,7 +69,11 @@ def domain_event(domain: str, name: str, data: dict[str, Any], version: int = 1)
         event_id=event_id,
         source=f"coursewave.{domain}",
         detail_type=name,
-        version=version,
-        detail=json.dumps(detail, separators=(",", ":"), default=str),
+        version=detail["metadata"]["version"],
+        detail=_json(detail),
         expires_at=moment + OUTBOX_RETENTION,
     )
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), default=str)

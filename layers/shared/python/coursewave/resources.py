@@ -4,7 +4,9 @@ The CDK app (``infra_cdk``) and the local runner (``local``) both build their re
 declarations: table and indexes, buckets, the event bus, the Cognito user pool. Functions, routes,
 consumers and state machines are declared in ``functions/registry.py``, next to the code they run.
 Each declaration names the environment variable through which functions learn the resource's
-name, so ``coursewave.config`` and the infrastructure cannot disagree.
+name, so ``coursewave.config`` and the infrastructure cannot disagree: this module is the only
+place an environment variable name of the platform is written (``coursewave.config`` takes its
+aliases from here; ``infra_cdk`` and ``local`` set the variables through these declarations).
 """
 
 from __future__ import annotations
@@ -55,6 +57,35 @@ class BusDecl:
     logical_id: str
     env: str
     name: str
+
+
+@dataclass(frozen=True)
+class QueueDecl:
+    """A queue whose URL other code needs (its consumer is declared in ``functions/registry.py``,
+    whose ``ConsumerDecl.env`` names this variable)."""
+
+    name: str  # the ConsumerDecl name
+    env: str
+
+
+@dataclass(frozen=True)
+class MediaCdnDecl:
+    """The CloudFront distribution in front of the media bucket and the key pair signing its URLs.
+
+    Without ``domain_env`` set (local mode), media URLs are S3 presigned GETs.
+    """
+
+    domain_env: str
+    key_id_env: str
+    key_secret_env: str
+
+
+@dataclass(frozen=True)
+class ValueDecl:
+    """A value the deployment hands functions, not a resource it creates (a URL, a header name)."""
+
+    env: str
+    purpose: str
 
 
 @dataclass(frozen=True)
@@ -168,6 +199,32 @@ SECRETS = (PLAYBACK_TOKEN_SECRET,)
 
 EVENT_BUS = BusDecl(logical_id="EventBus", env="EVENT_BUS_NAME", name="coursewave")
 
+TRANSCODE_QUEUE = QueueDecl(name="transcode", env="TRANSCODE_QUEUE_URL")
+QUEUES = (TRANSCODE_QUEUE,)
+
+MEDIA_CDN = MediaCdnDecl(
+    domain_env="MEDIA_CDN_DOMAIN",
+    key_id_env="MEDIA_SIGNING_KEY_ID",
+    key_secret_env="MEDIA_SIGNING_KEY_SECRET",  # noqa: S106 - an environment variable name
+)
+
+STAGE = ValueDecl(env="COURSEWAVE_STAGE", purpose="the deployment's stage (local, prod, …)")
+MAIL_FROM = ValueDecl(env="MAIL_FROM", purpose="the From header of platform mail (mail use)")
+PUBLIC_BASE_URL = ValueDecl(
+    env="PUBLIC_BASE_URL", purpose="where clients reach the API (absolute URLs it hands out)"
+)
+CLIENT_IP_HEADER = ValueDecl(
+    env="CLIENT_IP_HEADER",
+    purpose="the header a trusted proxy sets to '<client address>:<port>' (CloudFront's)",
+)
+VALUES = (STAGE, MAIL_FROM, PUBLIC_BASE_URL, CLIENT_IP_HEADER)
+
+# Read by AWS Lambda Powertools (not by coursewave.config): set on every function and worker.
+POWERTOOLS_SERVICE = "POWERTOOLS_SERVICE_NAME"
+POWERTOOLS_NAMESPACE = "POWERTOOLS_METRICS_NAMESPACE"
+POWERTOOLS_LOG_LEVEL = "POWERTOOLS_LOG_LEVEL"
+POWERTOOLS_ENV = (POWERTOOLS_SERVICE, POWERTOOLS_NAMESPACE, POWERTOOLS_LOG_LEVEL)
+
 ROLE_GROUPS = {"student": "students", "instructor": "instructors", "admin": "admins"}
 
 GOOGLE = FederatedProviderDecl(
@@ -215,3 +272,27 @@ CORS = CorsPolicy(
     allow_methods=("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"),
     max_age_seconds=600,
 )
+
+
+def declared_env_names() -> frozenset[str]:
+    """Every environment variable the declarations above name (Powertools' aside)."""
+    pool = USER_POOL
+    return frozenset(
+        {
+            TABLE.env,
+            EVENT_BUS.env,
+            *(decl.env for decl in BUCKETS),
+            *(decl.env for decl in SECRETS),
+            *(decl.env for decl in QUEUES),
+            *(decl.env for decl in VALUES),
+            MEDIA_CDN.domain_env,
+            MEDIA_CDN.key_id_env,
+            MEDIA_CDN.key_secret_env,
+            pool.pool_env,
+            pool.client_env,
+            pool.secret_env,
+            pool.domain_env,
+            pool.redirect_uris_env,
+            *(provider.client_id_env for provider in pool.providers),
+        }
+    )

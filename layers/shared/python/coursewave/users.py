@@ -8,17 +8,22 @@ keep lookups off Scan: one ``UserRole`` per privileged role (``instructor``, ``a
 listing by role) and one ``EmailClaim`` (``PK=EMAIL#<email>``: an email belongs to one account).
 ``new_user_items`` returns all of them for a new user; every later change keeps them in step in
 the same transaction (functions/users/repository.py). docs/data-model.md lists the keys.
+Only repositories and the request's authorization (``coursewave.api``) touch these items; use
+cases work on ``functions.users.domain.Account`` and on ``Principal``, plain values.
 """
 
 from __future__ import annotations
 
+import base64
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
 
-from coursewave.db import Item, key
+from coursewave.db import Item, key, keyed
 
 ROLES = ("student", "instructor", "admin")
 # Every account is a student; these roles are granted on top and get a ``UserRole`` item.
@@ -35,6 +40,9 @@ PASSWORD = "password"  # noqa: S105 - a provider name, not a secret
 PROVIDERS = (PASSWORD, "google", "github")
 
 PROFILE = "PROFILE"
+# Index partitions that list every account: by email (GSI1) and by name (GSI2).
+BY_EMAIL = "USERS#EMAIL"
+BY_NAME = "USERS#NAME"
 
 
 def normalise(text: str) -> str:
@@ -47,6 +55,23 @@ def normalise(text: str) -> str:
 def normalise_email(email: str) -> str:
     """Emails are compared and stored in lower case (Cognito usernames are case-insensitive)."""
     return email.strip().lower()
+
+
+def plain(value: Any) -> Any:
+    """Stored values as JSON-ready Python (numbers, maps and sets from DynamoDB included)."""
+    if hasattr(value, "as_dict"):
+        value = value.as_dict()
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, set | frozenset):
+        return sorted(plain(v) for v in value)
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, bytes | bytearray):
+        return base64.b64encode(value).decode()
+    return value
 
 
 class User(Item, discriminator="User"):
@@ -75,6 +100,11 @@ class User(Item, discriminator="User"):
     def pk(user_id: str) -> str:
         return key("USER", user_id)
 
+    @staticmethod
+    def status_key(status: str) -> str:
+        """``GSI3PK``: the accounts in one status."""
+        return key("USERS#STATUS", status)
+
     def keys(self) -> dict[str, str | None]:
         email = normalise(self.email)
         listed = self.status != DELETED
@@ -82,13 +112,13 @@ class User(Item, discriminator="User"):
             "PK": self.pk(self.user_id),
             "SK": PROFILE,
             # every account, by email: the admin listing and email-prefix search
-            "GSI1PK": "USERS#EMAIL" if listed else None,
+            "GSI1PK": BY_EMAIL if listed else None,
             "GSI1SK": email if listed else None,
             # every account, by name: name-prefix search
-            "GSI2PK": "USERS#NAME" if listed else None,
+            "GSI2PK": BY_NAME if listed else None,
             "GSI2SK": f"{normalise(self.name)}#{self.user_id}" if listed else None,
             # by status (deleted accounts are listed only here)
-            "GSI3PK": key("USERS#STATUS", self.status),
+            "GSI3PK": self.status_key(self.status),
             "GSI3SK": email,
             # sign-in lookup: the account that owns an email
             "GSI4PK": key("USEREMAIL", normalise_email(self.email)) if listed else None,
@@ -122,6 +152,31 @@ class User(Item, discriminator="User"):
         except cls.DoesNotExist:
             return None
 
+    def as_plain(self) -> dict[str, Any]:
+        """The record's own fields as plain values (no keys): what ``Account`` is built from."""
+        return {
+            "user_id": self.user_id,
+            "email": self.email,
+            "name": self.name,
+            "created_at": self.created_at,
+            "roles": tuple(self.roles or ["student"]),
+            "status": self.status,
+            "avatar_url": self.avatar_url,
+            "preferences": plain(self.preferences),
+            "provider": self.provider or PASSWORD,
+            "updated_at": self.updated_at,
+            "cognito_username": self.cognito_username,
+            "verified_at": self.verified_at,
+            "deleted_at": self.deleted_at,
+            "sessions_revoked_at": self.sessions_revoked_at,
+            "revision": int(self.revision or 0),
+        }
+
+    @classmethod
+    def key_only(cls, user_id: str) -> User:
+        """A key-only instance of a record, for conditional updates that need no read first."""
+        return keyed(cls(user_id=user_id, email="-", name="-", created_at="-"))
+
 
 class UserRole(Item, discriminator="UserRole"):
     """One privileged role of one user: ``GSI1PK=USERS#ROLE#<role>`` lists the role's holders."""
@@ -130,11 +185,16 @@ class UserRole(Item, discriminator="UserRole"):
     role = UnicodeAttribute()
     email = UnicodeAttribute()
 
+    @staticmethod
+    def holders_key(role: str) -> str:
+        """``GSI1PK``: the holders of one role."""
+        return key("USERS#ROLE", role)
+
     def keys(self) -> dict[str, str | None]:
         return {
             "PK": User.pk(self.user_id),
             "SK": key("ROLE", self.role),
-            "GSI1PK": key("USERS#ROLE", self.role),
+            "GSI1PK": self.holders_key(self.role),
             "GSI1SK": self.email,
         }
 
@@ -161,15 +221,29 @@ def new_user_items(user: User) -> list[Item]:
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: the user id from the verified token, roles and status from the record."""
+    """Who is calling: the user id from the verified token, roles and status from the record.
+
+    The other fields are the rest of the account as plain values, from the same consistent read,
+    so a handler that needs them (``/v1/me``, logout) does not read the record again. No storage
+    record travels with a principal.
+    """
 
     user_id: str
     email: str
     name: str
     roles: frozenset[str]
     status: str
-    # The record the request loaded (consistent read), so handlers need not read it again.
-    record: User | None = field(default=None, compare=False, repr=False)
+    role_list: tuple[str, ...] = ()  # ``roles`` in the record's order
+    avatar_url: str | None = None
+    preferences: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    provider: str = PASSWORD
+    created_at: str = ""
+    updated_at: str | None = None
+    verified_at: str | None = None
+    deleted_at: str | None = None
+    cognito_username: str | None = None
+    sessions_revoked_at: float | None = None
+    revision: int = 0
 
     def has_any_role(self, roles: frozenset[str] | set[str]) -> bool:
         return bool(self.roles & roles)
@@ -180,11 +254,6 @@ class Principal:
 
     @classmethod
     def from_user(cls, user: User) -> Principal:
-        return cls(
-            user_id=user.user_id,
-            email=user.email,
-            name=user.name,
-            roles=frozenset(user.roles or ["student"]),
-            status=user.status,
-            record=user,
-        )
+        fields = user.as_plain()
+        roles = fields.pop("roles")
+        return cls(**fields, roles=frozenset(roles), role_list=roles)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Sequence
 
-from functions.transcode.errors import TranscodeError, TranscodeTimeout
+from workers.transcode.errors import TranscodeError, TranscodeTimeout
 
-#: Looked up on PATH: Debian's packages locally and in the worker image (docker/transcode).
+#: Looked up on PATH: Debian's packages locally and in the worker image (workers/transcode).
 FFMPEG = "ffmpeg"
 FFPROBE = "ffprobe"
 

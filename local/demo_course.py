@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from coursewave.users import Principal, User
-from functions.courses import logic, repository
+from functions.courses import logic, public
 from functions.courses.domain import Money
 from functions.courses.logic import LessonSpec, VideoSpec
 from functions.courses.text import slugify
@@ -76,7 +76,7 @@ OUTLINE: list[tuple[str, list[dict[str, Any]]]] = [
 def build_demo_course(instructor: Principal) -> str:
     """Create and publish the demo course (once: an existing one is reused); returns its id."""
     slug = slugify(TITLE)
-    existing = repository.load_bundle(slug)
+    existing = public.read_course(slug)
     if existing.course is not None:
         return existing.course.id
     course = logic.create_course(

@@ -9,8 +9,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from functions.transcode.errors import NotAVideo, ProbeFailed
-from functions.transcode.tools import FFPROBE, SAFE_INPUT_OPTIONS, run_tool, stderr_tail
+from workers.transcode.errors import NotAVideo, ProbeFailed
+from workers.transcode.tools import FFPROBE, SAFE_INPUT_OPTIONS, run_tool, stderr_tail
 
 #: Below this a "video" is a tracking pixel or garbage, not a lesson.
 MIN_DIMENSION = 16

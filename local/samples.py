@@ -5,9 +5,9 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from functions.transcode.errors import TranscodeFailed
-from functions.transcode.probe import probe
-from functions.transcode.tools import FFMPEG, run_tool, stderr_tail
+from workers.transcode.errors import TranscodeFailed
+from workers.transcode.probe import probe
+from workers.transcode.tools import FFMPEG, run_tool, stderr_tail
 
 ROTATIONS = (90, 180, 270)
 

@@ -22,9 +22,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO
 
-from functions.transcode.errors import TranscodeFailed, TranscodeTimeout
-from functions.transcode.ladder import GOP_SECONDS, SEGMENT_SECONDS, LadderPlan, Rendition
-from functions.transcode.tools import FFMPEG, SAFE_INPUT_OPTIONS, run_tool, stderr_tail
+from workers.transcode.errors import TranscodeFailed, TranscodeTimeout
+from workers.transcode.ladder import GOP_SECONDS, SEGMENT_SECONDS, LadderPlan, Rendition
+from workers.transcode.tools import FFMPEG, SAFE_INPUT_OPTIONS, run_tool, stderr_tail
 
 ProgressCallback = Callable[[int], None]
 

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from functions.transcode.errors import TranscodeFailed
-from functions.transcode.probe import parse_rate
-from functions.transcode.tools import FFPROBE, run_tool, stderr_tail
+from workers.transcode.errors import TranscodeFailed
+from workers.transcode.probe import parse_rate
+from workers.transcode.tools import FFPROBE, run_tool, stderr_tail
 
 MASTER_PLAYLIST = "master.m3u8"
 MIN_VERSION = 3

@@ -16,12 +16,19 @@ from typing import Any
 import boto3
 import requests
 
-from functions.courses.demo import DEMO_INSTRUCTOR
-from functions.transcode.samples import make_test_clip
+from local.demo_course import DEMO_INSTRUCTOR
+from local.samples import make_test_clip
 
 LESSON_TITLE = "Your first look at the editor (video)"
 READY_TIMEOUT_SECONDS = 180
 HTTP_TIMEOUT_SECONDS = 30
+COURSE_CATCH_UP_SECONDS = 30
+
+
+class ApiError(RuntimeError):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 def seed_demo_video(platform: Any) -> None:
@@ -68,19 +75,26 @@ def _seed(platform: Any) -> str:
         sent.raise_for_status()
     _wait_until_ready(api, media_id, platform.log)
     course = api.call("GET", f"/v1/courses/{platform.demo_course_id}")
-    lesson = api.call(
-        "POST",
-        f"/v1/courses/{platform.demo_course_id}/lessons",
-        {
-            "section_id": course["sections"][0]["id"],
-            "title": LESSON_TITLE,
-            "type": "video",
-            "video": {"source": "upload", "media_id": media_id},
-            "preview": True,
-            "position": 2,
-        },
-    )
-    return str(lesson["id"])
+    body = {
+        "section_id": course["sections"][0]["id"],
+        "title": LESSON_TITLE,
+        "type": "video",
+        "video": {"source": "upload", "media_id": media_id},
+        "preview": True,
+        "position": 2,
+    }
+    # The course learns that the video is ready from the MediaReady event, a moment after the
+    # media item says so: until then it answers 409.
+    deadline = time.monotonic() + COURSE_CATCH_UP_SECONDS
+    while True:
+        try:
+            lesson = api.call("POST", f"/v1/courses/{platform.demo_course_id}/lessons", body)
+        except ApiError as error:
+            if error.status != 409 or time.monotonic() > deadline:
+                raise
+            time.sleep(0.25)
+            continue
+        return str(lesson["id"])
 
 
 def _wait_until_ready(api: _DemoApi, media_id: str, log: Any) -> None:
@@ -124,5 +138,8 @@ class _DemoApi:
             timeout=HTTP_TIMEOUT_SECONDS,
         )
         if response.status_code >= 400:
-            raise RuntimeError(f"{method} {path} answered {response.status_code}: {response.text}")
+            raise ApiError(
+                response.status_code,
+                f"{method} {path} answered {response.status_code}: {response.text}",
+            )
         return response.json()

@@ -15,22 +15,22 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from functions.transcode.errors import TranscodeFailed
-from functions.transcode.ffmpeg import (
+from workers.transcode.errors import TranscodeFailed
+from workers.transcode.ffmpeg import (
     ProgressCallback,
     ProgressThrottle,
     build_ladder_command,
     run_encode,
     thumbnail,
 )
-from functions.transcode.ladder import plan_ladder
-from functions.transcode.master import (
+from workers.transcode.ladder import plan_ladder
+from workers.transcode.master import (
     MASTER_PLAYLIST,
     MeasuredRendition,
     probe_segment,
     write_master,
 )
-from functions.transcode.probe import SourceInfo, probe
+from workers.transcode.probe import SourceInfo, probe
 
 THUMBNAIL = "thumbnail.jpg"
 THUMBNAIL_AT = 0.10  # fraction of the duration: past fade-ins and title cards

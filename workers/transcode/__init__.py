@@ -1,20 +1,21 @@
 """Video transcode core: an uploaded video in, an HLS ladder (+ thumbnail) out.
 
 Pure Python around FFmpeg/ffprobe subprocesses; no AWS code. The worker that downloads the
-upload, calls ``transcode`` and uploads the result lives in ``functions.transcode.worker``.
+upload, calls ``transcode`` and uploads the result lives in ``workers.transcode.worker`` (its
+entry points in ``workers.transcode.entry``; its container image in ``Dockerfile`` here).
 """
 
-from functions.transcode.errors import (
+from workers.transcode.errors import (
     NotAVideo,
     ProbeFailed,
     TranscodeError,
     TranscodeFailed,
     TranscodeTimeout,
 )
-from functions.transcode.ladder import LadderPlan, Rendition, plan_ladder
-from functions.transcode.master import MeasuredRendition
-from functions.transcode.pipeline import TranscodeResult, transcode
-from functions.transcode.probe import SourceInfo, probe
+from workers.transcode.ladder import LadderPlan, Rendition, plan_ladder
+from workers.transcode.master import MeasuredRendition
+from workers.transcode.pipeline import TranscodeResult, transcode
+from workers.transcode.probe import SourceInfo, probe
 
 __all__ = [
     "LadderPlan",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from functions.transcode.probe import SourceInfo
+from workers.transcode.probe import SourceInfo
 
 SEGMENT_SECONDS = 6
 GOP_SECONDS = 2

@@ -1,4 +1,4 @@
-"""The identity rules that need no I/O: password policy, one-time codes, rate windows, PKCE.
+"""The auth rules that need no I/O: password policy, one-time codes, rate windows, PKCE.
 
 Everything here is a pure function of its arguments (unit-tested in tests/unit/identity).
 """
@@ -18,9 +18,13 @@ PASSWORD_MAX_LENGTH = 256  # Cognito's own limit
 EMAIL_MAX_LENGTH = 254
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+$")
 
+# What a one-time code is for (``CodeRequest.purpose``, ``VerificationCode.purpose``).
+VERIFY = "verify"
+RESET = "reset"
+
 CODE_DIGITS = 6
 MAX_CODE_ATTEMPTS = 5
-CODE_TTL = {"verify": timedelta(hours=24), "reset": timedelta(hours=1)}
+CODE_TTL = {VERIFY: timedelta(hours=24), RESET: timedelta(hours=1)}
 CODE_REQUEST_TTL = timedelta(hours=1)  # an unprocessed request is worthless after this
 OAUTH_STATE_TTL = timedelta(minutes=10)
 REFRESH_SESSION_TTL = timedelta(days=30)  # the pool's refresh token validity

@@ -1,0 +1,160 @@
+"""What other domains may use of the courses domain: plain functions and plain types.
+
+Upper domains (enrollment, media, …) import this module only, never courses' repository, models
+or logic. Reads that an upper domain completes with its own items (the caller's enrollment) go
+through ``read_course``: the course and those items come back from one BatchGetItem, the extra
+items raw, for the caller's own repository to decode.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from coursewave.db import Key
+from coursewave.users import Principal
+from functions.courses import domain, repository
+from functions.courses.domain import (
+    ARCHIVED,
+    DRAFT,
+    PUBLISHED,
+    Course,
+    LessonBody,
+    LessonMedia,
+    Money,
+    OutlineLesson,
+    PlacedLesson,
+    Section,
+    Summary,
+    VideoRef,
+    check_lesson_access,
+    existing_lesson,
+    is_manager,
+    locked_until,
+    managed,
+    progress_percent,
+    visible,
+)
+
+if TYPE_CHECKING:
+    from pynamodb.transactions import TransactWrite
+
+__all__ = [
+    "ARCHIVED",
+    "DRAFT",
+    "PUBLISHED",
+    "Course",
+    "CourseRead",
+    "LessonBody",
+    "LessonMedia",
+    "Money",
+    "OutlineLesson",
+    "PlacedLesson",
+    "Section",
+    "Summary",
+    "VideoRef",
+    "check_lesson_access",
+    "count_enrollment",
+    "course",
+    "courses_by_id",
+    "existing_lesson",
+    "is_course_id",
+    "is_manager",
+    "lesson_media",
+    "locked_until",
+    "managed",
+    "managed_course_id",
+    "manages_course",
+    "progress_percent",
+    "read_course",
+    "track_media",
+    "visible",
+]
+
+
+@dataclass(frozen=True)
+class CourseRead:
+    """A course (None when there is no such course) with the lesson bodies asked for and the
+    caller's extra items, raw (``{attribute: {type: value}}``), by key."""
+
+    course_id: str | None
+    course: Course | None
+    bodies: dict[str, LessonBody] = field(default_factory=dict)
+    extra: dict[Key, dict[str, Any]] = field(default_factory=dict)
+
+
+def is_course_id(ref: str) -> bool:
+    """Whether ``ref`` is a course id (not a slug)."""
+    return repository.is_course_id(ref)
+
+
+def read_course(
+    ref: str,
+    extra_keys: Callable[[str], list[Key]] = lambda _course_id: [],
+    *,
+    lessons: Iterable[str] = (),
+    first: Iterable[Key] = (),
+) -> CourseRead:
+    """The course ``ref`` (id or slug), the bodies of ``lessons`` and the items
+    ``extra_keys(course_id)`` names, plus ``first`` (items that do not depend on the course,
+    read with the first round): one BatchGetItem, two for a slug new to this instance."""
+    lesson_ids = list(lessons)
+
+    def alongside(course_id: str) -> list[Key]:
+        own = [repository.lesson_key(course_id, lesson_id) for lesson_id in lesson_ids]
+        return [*own, *extra_keys(course_id)]
+
+    first = list(first)
+    bundle = repository.load_bundle(ref, alongside, first=first)
+    bodies: dict[str, LessonBody] = {}
+    extra_wanted: set[Key] = set(first)
+    if bundle.course_id is not None:
+        bodies = {lesson_id: repository.lesson_body(bundle, lesson_id) for lesson_id in lesson_ids}
+        extra_wanted |= set(extra_keys(bundle.course_id))
+    extra = {k: raw for k, raw in bundle.items.items() if k in extra_wanted}
+    return CourseRead(course_id=bundle.course_id, course=bundle.course, bodies=bodies, extra=extra)
+
+
+def course(course_id: str) -> Course | None:
+    """The course by id (one GetItem); None if there is none."""
+    return repository.get_course(course_id)
+
+
+def courses_by_id(course_ids: Iterable[str]) -> dict[str, Course]:
+    """Several courses in one BatchGetItem (≤ 100), by id; missing ones are left out."""
+    return repository.courses_by_id(course_ids)
+
+
+def count_enrollment(tx: TransactWrite, course_id: str, delta: int) -> None:
+    """Add the course's side of an enrollment to ``tx``: ``delta`` on its enrollment count (a
+    new enrollment requires the course to be published: the transaction fails on that
+    condition otherwise) and a catalog refresh."""
+    repository.count_enrollment(tx, course_id, delta)
+
+
+# -- for the media domain ----------------------------------------------------------------------
+
+
+def managed_course_id(course_id: str, principal: Principal) -> str:
+    """The course's id if ``principal`` may change it: 404 if they cannot see it, else 403."""
+    return domain.managed(repository.get_course(course_id), principal).id
+
+
+def manages_course(course_id: str, principal: Principal) -> bool:
+    """Whether ``principal`` owns the course or is an admin (False when there is no course)."""
+    found = repository.get_course(course_id)
+    return found is not None and domain.is_manager(found, principal)
+
+
+def track_media(course_id: str, media_id: str, kind: str) -> None:
+    """An upload was created for the course: record it as processing (idempotent; a state an
+    event already told is kept)."""
+    repository.track_media(course_id, media_id, kind)
+
+
+def lesson_media(course_id: str, media_id: str) -> LessonMedia | None:
+    """What the course knows of its media ``media_id``; None if it is not the course's."""
+    if not repository.is_course_id(course_id):
+        return None
+    return repository.get_media(course_id, media_id)

@@ -1,0 +1,81 @@
+"""An account as identity's use cases see it: a plain value, no storage.
+
+``functions.users.repository`` maps it to and from the stored ``User`` item; the request's
+``Principal`` carries the same fields, so ``account_of`` rebuilds it without a read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from coursewave.users import ACTIVE, PASSWORD, Principal
+
+
+@dataclass(frozen=True)
+class Account:
+    user_id: str
+    email: str
+    name: str
+    created_at: str
+    roles: tuple[str, ...] = ("student",)
+    status: str = ACTIVE
+    avatar_url: str | None = None
+    preferences: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    provider: str = PASSWORD
+    updated_at: str | None = None
+    cognito_username: str | None = None
+    verified_at: str | None = None
+    deleted_at: str | None = None
+    # Epoch seconds of the last "sign out everywhere": sessions issued before it are void.
+    sessions_revoked_at: float | None = None
+    # The stored revision this value was read at: the condition of its next change.
+    revision: int = 0
+
+    @property
+    def email_verified(self) -> bool:
+        return self.verified_at is not None or self.status == ACTIVE
+
+
+def account_of(principal: Principal) -> Account:
+    """The caller's account, as the request's authorization read it (no second read)."""
+    return Account(
+        user_id=principal.user_id,
+        email=principal.email,
+        name=principal.name,
+        created_at=principal.created_at,
+        roles=principal.role_list or tuple(sorted(principal.roles)),
+        status=principal.status,
+        avatar_url=principal.avatar_url,
+        preferences=principal.preferences,
+        provider=principal.provider,
+        updated_at=principal.updated_at,
+        cognito_username=principal.cognito_username,
+        verified_at=principal.verified_at,
+        deleted_at=principal.deleted_at,
+        sessions_revoked_at=principal.sessions_revoked_at,
+        revision=principal.revision,
+    )
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """RFC 7396: objects merge recursively, ``None`` removes a key, anything else replaces."""
+    if not isinstance(patch, dict):
+        return patch
+    merged = dict(target) if isinstance(target, dict) else {}
+    for name, value in patch.items():
+        if value is None:
+            merged.pop(name, None)
+        else:
+            merged[name] = merge_patch(merged.get(name), value)
+    return merged
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """Everything held about one account, as JSON-ready values (the data export)."""
+
+    account: dict[str, Any]  # the account's own fields
+    data: dict[str, list[dict[str, Any]]]  # every other item held under it, by entity
+    audit_log: list[dict[str, Any]]  # admin actions about it, newest first

@@ -1,0 +1,195 @@
+"""The transcode worker: one task of the transcode workflow, from upload to published HLS.
+
+The workflow's ``Transcode`` state sends a task (``messages.Task``) to the work queue and waits
+for the token. For each task the worker
+
+1. checks the media item is still ``processing`` for this ``attempt`` and the task token is
+   alive (a redelivered or superseded message is acknowledged and dropped);
+2. downloads the upload to a scratch directory and runs ``pipeline.transcode``, writing
+   ``progress_percent`` to the media item as it goes and heartbeating the task meanwhile;
+3. uploads the ladder to the media bucket under a fresh prefix ``media/<media_id>/<run id>/``,
+   and only then answers ``SendTaskSuccess`` with what the workflow records.
+
+A ``TranscodeError`` (not a video, corrupt, FFmpeg crash, timeout) records its instructor-facing
+message on the item and answers ``SendTaskFailure(error="Transcode.<kind>")``. Anything uploaded by
+a run that does not end in success is deleted, so nothing is ever half-published. Transient
+failures (AWS errors, an FFmpeg stopped by a shutdown) leave the message on the queue to be
+retried.
+
+Entry points (``entry.py``): the container's loop (``container.py``) and, locally, the SQS batch
+handler the runner feeds (``local_adapter.py``). Only boto3 and the standard library are used:
+the image ships ``workers/transcode`` and ``coursewave/media_record.py`` alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError
+
+from workers.transcode.aws import (
+    CONDITION_FAILED,
+    TASK_GONE,
+    Buckets,
+    MediaItems,
+    TaskTokens,
+    WorkQueue,
+    error_code,
+    missing_source,
+)
+from workers.transcode.errors import TranscodeError
+from workers.transcode.keepalive import Abandoned, Keepalive
+from workers.transcode.messages import (
+    SOURCE_MISSING,
+    Outcome,
+    Task,
+    failure_error,
+    success_output,
+)
+from workers.transcode.pipeline import TranscodeResult, transcode
+from workers.transcode.settings import WorkerSettings
+from workers.transcode.shutdown import SHUTDOWN, Shutdown
+
+log = logging.getLogger("coursewave.transcode")
+
+#: Share of the progress bar for the encode; uploading the ladder takes the rest until the
+#: workflow records the item as ready (100).
+ENCODE_SHARE = 90
+
+
+class Worker:
+    def __init__(
+        self, settings: WorkerSettings, session: Any = None, shutdown: Shutdown = SHUTDOWN
+    ) -> None:
+        self.settings = settings
+        self.shutdown = shutdown
+        session = session or boto3.session.Session()
+        self.media = MediaItems(session.client("dynamodb"), settings.table_name)
+        self.tasks = TaskTokens(session.client("stepfunctions"))
+        self.buckets = Buckets(session.client("s3"), settings.media_bucket)
+        self.queue = WorkQueue(session.client("sqs"), settings.queue_url)
+
+    def handle(self, task: Task, receipt_handle: str | None = None) -> Outcome:
+        published: list[str] = []
+        try:
+            if not self.media.still_processing(task.media_id, task.attempt):
+                log.info("task for %s (attempt %s) is stale; dropped", task.media_id, task.attempt)
+                return Outcome.DONE
+            with self._keepalive(task, receipt_handle) as alive:
+                alive.beat()  # fails fast on a token that is already gone
+                result, prefix = self._run(task, alive, published)
+            self._answer_success(task, result, prefix)
+            published.clear()  # recorded by the workflow from now on
+            return Outcome.DONE
+        except TranscodeError as error:
+            if error.retryable:
+                log.warning("transcode of %s interrupted, will retry: %s", task.media_id, error)
+                return Outcome.RETRY
+            log.info("transcode of %s failed: %s", task.media_id, error)
+            return self._fail(task, failure_error(error), error.public_message)
+        except Abandoned as reason:
+            log.info("task for %s abandoned: %s", task.media_id, reason)
+            return Outcome.DONE
+        except (ClientError, BotoCoreError, OSError) as error:
+            if missing_source(error):
+                return self._fail(
+                    task,
+                    SOURCE_MISSING,
+                    "The uploaded file could not be found. Please upload it again.",
+                )
+            log.warning("transient error on %s, will retry: %r", task.media_id, error)
+            return Outcome.RETRY
+        finally:
+            self._delete(published)
+
+    def _run(
+        self, task: Task, alive: Keepalive, published: list[str]
+    ) -> tuple[TranscodeResult, str]:
+        prefix = f"media/{task.media_id}/{uuid.uuid4().hex}/"
+        with tempfile.TemporaryDirectory(prefix="transcode-") as scratch:
+            source = Path(scratch) / f"source{PurePosixPath(task.key).suffix.lower()}"
+            with self.shutdown.interruptible():
+                self.buckets.download(task.bucket, task.key, source)
+                alive.check()
+                result = transcode(
+                    source,
+                    Path(scratch) / "out",
+                    on_progress=lambda percent: self._progress(task, alive, percent),
+                    timeout_seconds=self.settings.timeout_seconds,
+                )
+            alive.check()
+            self.buckets.publish(Path(scratch) / "out", prefix, result.files, published)
+        return result, prefix
+
+    def _progress(self, task: Task, alive: Keepalive, percent: int) -> None:
+        """Called by the pipeline on the working thread (already throttled to 5-point steps).
+
+        A progress write that fails is skipped (the next step writes again), except when the
+        item is no longer processing this attempt: then the work is pointless and stops here.
+        """
+        alive.check()
+        shown = percent * ENCODE_SHARE // 100
+        try:
+            self.media.set_progress(task.media_id, task.attempt, shown)
+        except ClientError as error:
+            if error_code(error) == CONDITION_FAILED:
+                raise Abandoned("the media item is no longer processing this attempt") from error
+            log.warning("progress of %s not recorded: %r", task.media_id, error)
+        except BotoCoreError as error:
+            log.warning("progress of %s not recorded: %r", task.media_id, error)
+
+    def _answer_success(self, task: Task, result: TranscodeResult, prefix: str) -> None:
+        try:
+            self.tasks.succeed(task.token, success_output(result, prefix))
+        except ClientError as error:
+            if error_code(error) in TASK_GONE:
+                raise Abandoned(f"the task ended unanswered ({error_code(error)})") from error
+            raise
+
+    def _fail(self, task: Task, error: str, message: str) -> Outcome:
+        try:
+            self._answer_failure(task, error, message)
+        except (ClientError, BotoCoreError) as failure:
+            log.warning("failure of %s not reported, will retry: %r", task.media_id, failure)
+            return Outcome.RETRY
+        return Outcome.DONE
+
+    def _answer_failure(self, task: Task, error: str, message: str) -> None:
+        """Record the instructor-facing message (the workflow keeps it), then fail the task."""
+        try:
+            self.media.record_failure(task.media_id, task.attempt, error, message)
+            self.tasks.fail(task.token, error, message)
+        except ClientError as failure:
+            if error_code(failure) not in TASK_GONE | {CONDITION_FAILED}:
+                raise
+            log.info("failure of %s not reported: %s", task.media_id, error_code(failure))
+
+    def _delete(self, keys: list[str]) -> None:
+        """Remove a run's unanswered output (never referenced by any item, so safe to lose)."""
+        try:
+            self.buckets.delete(keys)
+        except (ClientError, BotoCoreError) as error:
+            log.error("could not delete %d unpublished objects: %r", len(keys), error)
+
+    @contextmanager
+    def _keepalive(self, task: Task, receipt_handle: str | None) -> Iterator[Keepalive]:
+        keepalive = Keepalive(
+            self.tasks,
+            self.queue,
+            task,
+            receipt_handle,
+            interval_seconds=self.settings.keepalive_seconds,
+            visibility_seconds=self.settings.visibility_seconds,
+        )
+        keepalive.start()
+        try:
+            yield keepalive
+        finally:
+            keepalive.stop()
