@@ -6,6 +6,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.setup-done
+# What bandit checks in `make lint` (0 medium or high findings; pyproject.toml [tool.bandit]).
+BANDIT_TARGETS := functions layers workers local infra_cdk tools benchmarks
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -39,10 +41,11 @@ test-infra: setup ## CDK template assertions and cdk-nag
 test-e2e: setup ## The local runner over HTTP
 	$(PY) -m pytest tests/e2e
 
-lint: setup ## Every static check CI runs: ruff check + format check, the import contracts
+lint: setup ## Every static check CI runs: ruff check + format check, the import contracts, bandit
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/bandit -c pyproject.toml -r $(BANDIT_TARGETS) -ll --quiet
 
 format: setup ## Apply ruff fixes and formatting
 	$(PY) -m ruff check --fix .

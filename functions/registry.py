@@ -209,13 +209,22 @@ FUNCTIONS: tuple[FunctionDecl, ...] = (
         uses=frozenset({TABLE}),
         memory_mb=256,
         timeout_seconds=30,
-        description="Keeps the courses' record of their media (MediaReady, MediaFailed events)",
+        description="Courses' record of their media (MediaReady, MediaFailed); erasure of a "
+        "deleted instructor's name (UserDeleted)",
     ),
     FunctionDecl(
         name="enrollment",
         module="functions.enrollment.handler",
         uses=frozenset({TABLE, USER_POOL}),
         description="Course page, lesson access, enrollment, progress, roster, dashboard",
+    ),
+    FunctionDecl(
+        name="enrollment-erasure",
+        module="functions.enrollment.consumer",
+        uses=frozenset({TABLE}),
+        memory_mb=256,
+        timeout_seconds=60,
+        description="Anonymises a deleted learner's name and email on their enrollments",
     ),
     FunctionDecl(
         name="catalog-projector",
@@ -237,6 +246,20 @@ CONSUMERS: tuple[ConsumerDecl, ...] = (
         function="courses-media",
         sources=("coursewave.media",),
         detail_types=("MediaReady", "MediaFailed"),
+    ),
+    # Account deletion (docs/privacy.md): every domain that copies a person's name or email
+    # erases its copies on UserDeleted, from a queue of its own (docs/architecture.md).
+    ConsumerDecl(
+        name="courses-erasure",
+        function="courses-media",
+        sources=("coursewave.users",),
+        detail_types=("UserDeleted",),
+    ),
+    ConsumerDecl(
+        name="enrollment-erasure",
+        function="enrollment-erasure",
+        sources=("coursewave.users",),
+        detail_types=("UserDeleted",),
     ),
     # The transcode workflow's work queue (sqs:sendMessage.waitForTaskToken). The worker keeps a
     # message hidden while it works (workers/transcode/keepalive.py), so the timeout only bounds

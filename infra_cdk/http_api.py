@@ -1,5 +1,6 @@
 """The HTTP API: one route per declared ``RouteSpec``, each integrated with the Lambda function
-that declares it; the Cognito JWT authorizer on every non-public route; ``$default`` to the
+that declares it; the Cognito JWT authorizer with the API's authorization scopes
+(``Access.scopes``: only access tokens carry them) on every non-public route; ``$default`` to the
 fallback function, so unknown routes answer with the API's JSON error envelope.
 """
 
@@ -133,12 +134,14 @@ class HttpApi(Construct):
                 apigwv2.HttpRouteKey.with_(route.spec.path, apigwv2.HttpMethod(route.spec.method)),
                 integration_for[route.function],
                 None if route.public else authorizer,
+                route.spec.access.scopes,
             )
         self.routes["$default"] = self._route(
             "$default",
             apigwv2.HttpRouteKey.DEFAULT,
             integration_for[declarations.default_route_function],
             None,
+            (),
         )
 
     def _route(
@@ -147,7 +150,10 @@ class HttpApi(Construct):
         route_key: apigwv2.HttpRouteKey,
         integration: apigwv2.HttpRouteIntegration,
         authorizer: apigwv2.IHttpRouteAuthorizer | None,
+        scopes: tuple[str, ...],
     ) -> apigwv2.HttpRoute:
+        # The authorization scopes are what keeps ID tokens out: the JWT authorizer checks
+        # signature, issuer, audience (an ID token's is the client id) and times, not token_use.
         route = apigwv2.HttpRoute(
             self,
             f"Route {key}",
@@ -155,6 +161,7 @@ class HttpApi(Construct):
             route_key=route_key,
             integration=integration,
             authorizer=authorizer,
+            authorization_scopes=list(scopes) or None,
         )
         if authorizer is None:
             acknowledge(

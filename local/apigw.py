@@ -59,8 +59,11 @@ def http_api_event(
     headers: dict[str, str] | None = None,
     body: bytes | str | None = None,
     claims: dict[str, Any] | None = None,
+    scopes: list[str] | None = None,
     source_ip: str = "127.0.0.1",
 ) -> dict[str, Any]:
+    """``claims`` and ``scopes`` as the JWT authorizer passes them (``scopes``: the token's
+    ``scope`` claim as a list, null without one)."""
     headers = {name.lower(): value for name, value in (headers or {}).items()}
     params: dict[str, str] = {}
     for name, value in parse_qsl(query, keep_blank_values=True):
@@ -86,7 +89,7 @@ def http_api_event(
         "timeEpoch": int(now * 1000),
     }
     if claims is not None:
-        context["authorizer"] = {"jwt": {"claims": claims, "scopes": None}}
+        context["authorizer"] = {"jwt": {"claims": claims, "scopes": scopes}}
     event: dict[str, Any] = {
         "version": "2.0",
         "routeKey": route_key,

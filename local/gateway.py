@@ -14,10 +14,11 @@ from urllib.parse import parse_qsl, urlsplit
 
 from coursewave.errors import envelope
 from coursewave.resources import CORS
+from coursewave.tokens import token_scopes
 from functions import registry
 from local import guards
 from local.apigw import CompiledRoute, LambdaContext, http_api_event, match
-from local.authorizer import JwtAuthorizer, Rejected
+from local.authorizer import JwtAuthorizer, KeysUnavailable, Rejected
 
 MAX_REQUEST_BYTES = 10 * 1024 * 1024  # API Gateway's own payload limit
 # A local-only route: parameters → (status, content type, body) or with extra headers (e.g. a
@@ -82,11 +83,17 @@ class Gateway:
         claims = None
         if not route.spec.access.public:
             try:
-                claims = self.authorizer.verify(headers.get("authorization"))
-            except Rejected as reason:
+                claims = self.authorizer.verify(
+                    headers.get("authorization"), route.spec.access.scopes
+                )
+            except Rejected as rejected:
                 if self.log:
-                    self.log(f"401 {method} {url.path}: {reason}")
-                return unauthorized()
+                    self.log(f"refused {method} {url.path}: {rejected.reason}")
+                return forbidden() if rejected.insufficient_scope else unauthorized(rejected)
+            except KeysUnavailable as unavailable:
+                if self.log:
+                    self.log(f"503 {method} {url.path}: the pool's JWKS is unavailable")
+                return keys_unavailable(unavailable)
         return self._invoke(
             route.function,
             route.spec.route_key,
@@ -120,6 +127,7 @@ class Gateway:
             headers=headers,
             body=body,
             claims=claims,
+            scopes=token_scopes(claims) if claims is not None else None,
             source_ip=source_ip,
         )
         decl = registry.function(function)
@@ -128,8 +136,10 @@ class Gateway:
             memory_limit_in_mb=decl.memory_mb,
             timeout_seconds=decl.timeout_seconds,
         )
-        with guards.serving(route_key):
+        with guards.serving(route_key) as stats:
             result = self._handlers[function](event, context)
+        if stats.violations:
+            return refused_by_guard(stats)
         out_headers = {**dict(result.get("headers") or {}), **cors_headers()}
         raw = result.get("body") or ""
         payload = base64.b64decode(raw) if result.get("isBase64Encoded") else raw.encode()
@@ -152,11 +162,59 @@ def cors_preflight_headers() -> dict[str, str]:
     }
 
 
-def unauthorized() -> tuple[int, dict[str, str], bytes]:
-    body = envelope("UNAUTHENTICATED", "A valid bearer token is required.", "local")
+def refused_by_guard(stats: guards.RequestStats) -> tuple[int, dict[str, str], bytes]:
+    """The request's handler tried what no request path may do (``local/guards.py``): a 500 of
+    its own code, whatever the handler answered, so a test can tell it from any other 500."""
+    body = envelope(guards.ERROR_CODE, "; ".join(stats.violations), "local")
+    return (
+        HTTPStatus.INTERNAL_SERVER_ERROR,
+        {"Content-Type": "application/json", **cors_headers()},
+        json.dumps(body).encode(),
+    )
+
+
+# What API Gateway's JWT authorizer answers itself (HTTP APIs cannot change these bodies). The
+# 401 for a token that fails a check carries ``www-authenticate: Bearer scope="" error=
+# "invalid_token" ...`` (AWS, "Troubleshooting issues with HTTP API JWT authorizers"; the only
+# description AWS publishes is the audience one, so no other is made up). A missing token gets the
+# bare RFC 6750 challenge. A verified token without one of the route's scopes is refused with 403
+# ``{"message":"Forbidden"}`` (observed behaviour, RFC 6750 ``insufficient_scope``).
+GATEWAY_UNAUTHORIZED = {"message": "Unauthorized"}
+GATEWAY_FORBIDDEN = {"message": "Forbidden"}
+INVALID_AUDIENCE = "the token does not have a valid audience"
+
+
+def unauthorized(rejected: Rejected | None = None) -> tuple[int, dict[str, str], bytes]:
+    challenge = "Bearer"
+    if rejected is not None and rejected.reason != "no token":
+        challenge = 'Bearer scope="" error="invalid_token"'
+        if rejected.reason in ("wrong audience", "wrong client"):
+            challenge += f' error_description="{INVALID_AUDIENCE}"'
     return (
         HTTPStatus.UNAUTHORIZED,
-        {"Content-Type": "application/json", "WWW-Authenticate": "Bearer", **cors_headers()},
+        {"Content-Type": "application/json", "www-authenticate": challenge, **cors_headers()},
+        json.dumps(GATEWAY_UNAUTHORIZED).encode(),
+    )
+
+
+def forbidden() -> tuple[int, dict[str, str], bytes]:
+    return (
+        HTTPStatus.FORBIDDEN,
+        {
+            "Content-Type": "application/json",
+            "www-authenticate": 'Bearer error="insufficient_scope"',
+            **cors_headers(),
+        },
+        json.dumps(GATEWAY_FORBIDDEN).encode(),
+    )
+
+
+def keys_unavailable(exc: KeysUnavailable) -> tuple[int, dict[str, str], bytes]:
+    """The pool's JWKS could not be fetched: neither an anonymous pass nor a 500."""
+    body = envelope(exc.code, exc.message, "local", exc.details)
+    return (
+        HTTPStatus.SERVICE_UNAVAILABLE,
+        {"Content-Type": "application/json", **exc.headers, **cors_headers()},
         json.dumps(body).encode(),
     )
 
@@ -207,6 +265,13 @@ def serve(
                 gateway.log(f"{self.command} {self.path} → {status} ({elapsed:.0f} ms)")
 
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _dispatch
+
+        def __getattr__(self, name: str) -> Any:
+            """Every other method too (TRACE, QUERY, …): API Gateway routes any method, and one
+            no route has goes to $default (404), not http.server's HTML 501."""
+            if name.startswith("do_"):
+                return self._dispatch
+            raise AttributeError(name)
 
         def log_message(self, format: str, *args: Any) -> None:
             """Silenced: the gateway logs one line per request itself."""

@@ -1,10 +1,17 @@
-"""Cognito's ``GetTokensFromRefreshToken``, with refresh-token rotation, for moto (5.2.5 lacks it).
+"""Cognito's ``GetTokensFromRefreshToken``, with refresh-token rotation, for moto (5.2.5 lacks it),
+and a global sign-out that revokes every token of the user, as AWS does.
 
 An app client with refresh-token rotation refreshes only through this operation (not
 ``REFRESH_TOKEN_AUTH``): each call returns new access and id tokens and a new refresh token, and
 the one presented is spent. The same behaviour here lets the auth function use one code path in
 AWS and locally. The grace period AWS allows the old token (up to 60 s) is not modelled: here it
 is spent at once. A disabled user cannot refresh, as in AWS.
+
+``AdminUserGlobalSignOut`` in AWS revokes all of a user's refresh tokens. moto 5.2.5 records a
+token under the name the user signed in with (their email, an alias, in a pool whose username
+attribute is the email) and revokes only tokens recorded under the exact name the sign-out gives
+(the pool's own username, which is what the users domain keeps): the tokens survived, so a ban or
+a logout revoked nothing on this side. ``_sign_out`` compares the users, not the names.
 
 Installed once per process by ``local.cloud.provision`` (the runner's moto server and the tests'
 in-process moto run in this process). Only moto is patched; nothing changes in AWS.
@@ -15,6 +22,7 @@ from __future__ import annotations
 import uuid
 
 from moto.cognitoidp.exceptions import NotAuthorizedError, ResourceNotFoundError
+from moto.cognitoidp.models import CognitoIdpUserPool
 from moto.cognitoidp.responses import CognitoIdpResponse
 from moto.core.responses import ActionResult
 
@@ -50,6 +58,25 @@ def _get_tokens_from_refresh_token(self: CognitoIdpResponse) -> ActionResult:
     )
 
 
+def _sign_out(self: CognitoIdpUserPool, username: str) -> None:
+    """Revoke every refresh and access token of the user ``username`` names (its username or an
+    alias), whichever of its names each token was issued to."""
+    user = self._get_user(username)
+    if user is None:
+        return
+
+    def same_user(name: str) -> bool:
+        return self._get_user(name) is user
+
+    for token, found in list(self.refresh_tokens.items()):
+        if found is not None and same_user(found[1]):
+            self.refresh_tokens[token] = None
+    for token, (_, name) in list(self.access_tokens.items()):
+        if same_user(name):
+            self.access_tokens.pop(token)
+
+
 def install() -> None:
     """Idempotent."""
     CognitoIdpResponse.get_tokens_from_refresh_token = _get_tokens_from_refresh_token  # type: ignore[attr-defined]
+    CognitoIdpUserPool.sign_out = _sign_out  # type: ignore[method-assign]

@@ -22,4 +22,4 @@ os.environ.update(
 
 import moto  # noqa: E402,F401  - patches botocore before any client exists
 
-pytest_plugins = ["tests.support.authz"]
+pytest_plugins = ["tests.support.authz", "pytester"]

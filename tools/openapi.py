@@ -18,6 +18,7 @@ from pydantic.json_schema import models_json_schema
 
 from coursewave import __version__
 from coursewave.api import RouteSpec
+from coursewave.resources import USER_POOL
 from functions import registry
 
 OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "openapi.json"
@@ -34,7 +35,7 @@ ERROR_CODES = {
     422: "VALIDATION_ERROR",
     429: "RATE_LIMITED",
     500: "INTERNAL",
-    503: "INTERNAL",
+    503: "SERVICE_UNAVAILABLE",
 }
 
 ERROR_SCHEMA = {
@@ -55,10 +56,25 @@ ERROR_SCHEMA = {
 }
 
 
+# What API Gateway's JWT authorizer answers by itself on a protected route, before any function
+# runs (HTTP APIs cannot change it; API.md): 401 ``{"message": "Unauthorized"}`` for a missing or
+# invalid token, 403 ``{"message": "Forbidden"}`` for a valid token without the route's scope (an
+# ID token). The functions' own 401s and 403s (a session signed out since, a banned account, a
+# role) carry the error envelope, so those statuses document both bodies.
+GATEWAY_ERROR_SCHEMA = {
+    "type": "object",
+    "description": "API Gateway's own answer (JWT authorizer): no error envelope.",
+    "required": ["message"],
+    "properties": {"message": {"type": "string", "enum": ["Unauthorized", "Forbidden"]}},
+    "additionalProperties": False,
+}
+GATEWAY_STATUSES = {401: "Unauthorized", 403: "Forbidden"}
+
+
 def _models(specs: list[RouteSpec]) -> list[type[BaseModel]]:
     seen: dict[str, type[BaseModel]] = {}
     for spec in specs:
-        for model in (spec.body, spec.response):
+        for model in (spec.body, spec.response, spec.form):
             if model is not None:
                 seen.setdefault(f"{model.__module__}.{model.__qualname__}", model)
     return [seen[name] for name in sorted(seen)]
@@ -92,8 +108,10 @@ def _operation(spec: RouteSpec, refs: dict[Any, Any]) -> dict[str, Any]:
         ],
         "responses": {},
     }
-    if spec.query is not None:
-        schema = spec.query.model_json_schema()
+    for query in (spec.query, spec.raw_query):
+        if query is None:
+            continue
+        schema = query.model_json_schema()
         for name, prop in schema.get("properties", {}).items():
             operation["parameters"].append(
                 {
@@ -104,18 +122,34 @@ def _operation(spec: RouteSpec, refs: dict[Any, Any]) -> dict[str, Any]:
                 }
             )
     if spec.body is not None:
+        # Required when the model requires a field: a missing body is then a 422; one whose
+        # fields are all optional (a PATCH) reads an absent body as {} and changes nothing.
+        body_schema = spec.body.model_json_schema(mode="validation")
         operation["requestBody"] = {
-            "required": True,
+            "required": bool(body_schema.get("required")),
             "content": {"application/json": {"schema": ref(spec.body, "validation")}},
+        }
+    if spec.form is not None:
+        form_schema = spec.form.model_json_schema(mode="validation")
+        operation["requestBody"] = {
+            "required": bool(form_schema.get("required")),
+            "content": {
+                "application/x-www-form-urlencoded": {"schema": ref(spec.form, "validation")}
+            },
         }
     success: dict[str, Any] = {"description": HTTPStatus(spec.status).phrase}
     if spec.response is not None and spec.status != HTTPStatus.NO_CONTENT:
         success["content"] = {"application/json": {"schema": ref(spec.response, "serialization")}}
     operation["responses"][str(spec.status)] = success
     for status in _error_statuses(spec):
+        schema: dict[str, Any] = {"$ref": "#/components/schemas/Error"}
+        description = f"{HTTPStatus(status).phrase} ({ERROR_CODES[status]})"
+        if status in GATEWAY_STATUSES and not spec.access.public:
+            schema = {"anyOf": [{"$ref": "#/components/schemas/GatewayError"}, schema]}
+            description += f'; from API Gateway itself: {{"message": "{GATEWAY_STATUSES[status]}"}}'
         operation["responses"][str(status)] = {
-            "description": f"{HTTPStatus(status).phrase} ({ERROR_CODES[status]})",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+            "description": description,
+            "content": {"application/json": {"schema": schema}},
         }
     if spec.access.public:
         operation["security"] = []
@@ -129,6 +163,7 @@ def build_openapi() -> dict[str, Any]:
     refs, defs = models_json_schema(keyed, ref_template="#/components/schemas/{model}")
     schemas = dict(sorted(defs.get("$defs", {}).items()))
     schemas["Error"] = ERROR_SCHEMA
+    schemas["GatewayError"] = GATEWAY_ERROR_SCHEMA
     paths: dict[str, Any] = {}
     for spec in sorted(specs, key=lambda s: (s.path, s.method)):
         paths.setdefault(spec.path, {})[spec.method.lower()] = _operation(spec, refs)
@@ -147,7 +182,9 @@ def build_openapi() -> dict[str, Any]:
                     "type": "http",
                     "scheme": "bearer",
                     "bearerFormat": "JWT",
-                    "description": "A Cognito access token.",
+                    "description": "A Cognito access token (its scope must include "
+                    + " or ".join(USER_POOL.api_scopes)
+                    + "; ID tokens are refused).",
                 }
             },
             "schemas": schemas,

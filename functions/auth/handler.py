@@ -16,6 +16,8 @@ from functions.auth.domain import RESET, VERIFY
 from functions.auth.models import (
     ConfirmBody,
     EmailBody,
+    GithubAuthorizeQuery,
+    GithubTokenForm,
     LoginBody,
     OAuthAuthorizeQuery,
     OAuthCallbackBody,
@@ -111,7 +113,7 @@ def resend_code(body: EmailBody, request: Request) -> Reply:
     summary="Sign in with email and password",
     body=LoginBody,
     response=TokenSet,
-    errors=LIMITED,
+    errors=(*LIMITED, 401, 403),
 )
 def login(body: LoginBody, request: Request) -> TokenSet:
     return token_set(logic.login(body.email, body.password, client_ip(request)))
@@ -124,6 +126,7 @@ def login(body: LoginBody, request: Request) -> TokenSet:
     summary="New access and id tokens for a refresh token",
     body=RefreshBody,
     response=RefreshedTokens,
+    errors=(401,),
 )
 def refresh(body: RefreshBody) -> RefreshedTokens:
     tokens = logic.refresh(body.refresh_token)
@@ -194,7 +197,7 @@ def oauth_authorize(provider: str, query: OAuthAuthorizeQuery) -> OAuthStart:
     summary="Finish signing in with Google or GitHub: the code and state from the redirect",
     body=OAuthCallbackBody,
     response=TokenSet,
-    errors=(409,),
+    errors=(409, 503),
 )
 def oauth_callback(provider: str, body: OAuthCallbackBody) -> TokenSet:
     return token_set(logic.finish_oauth(provider, body.code, body.state, body.redirect_uri))
@@ -236,6 +239,7 @@ def github_discovery() -> dict[str, Any]:
     summary="GitHub OIDC adapter: redirect to GitHub's consent page (for Cognito)",
     status=302,
     errors=(400,),
+    raw_query=GithubAuthorizeQuery,
 )
 def github_authorize(request: Request) -> Reply:
     return Reply(302, None, {"Location": github_oidc.authorize_redirect(_query(request))})
@@ -246,7 +250,8 @@ def github_authorize(request: Request) -> Reply:
     f"{ADAPTER}/token",
     access=PUBLIC,
     summary="GitHub OIDC adapter: exchange a GitHub code for tokens and an id token (for Cognito)",
-    errors=(400, 401, 415),
+    errors=(400, 401, 415, 503),
+    form=GithubTokenForm,
 )
 def github_token(request: Request) -> dict[str, Any]:
     return github_oidc.exchange(_form(request), request.header("authorization"))
@@ -267,7 +272,7 @@ def github_jwks() -> dict[str, Any]:
     f"{ADAPTER}/userinfo",
     access=PUBLIC,
     summary="GitHub OIDC adapter: claims for a GitHub access token (for Cognito)",
-    errors=(401,),
+    errors=(401, 503),
 )
 def github_userinfo(request: Request) -> dict[str, Any]:
     return github_oidc.userinfo(request.header("authorization"))

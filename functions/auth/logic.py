@@ -51,7 +51,8 @@ def enforce_rate_limit(action: str, email: str, client_ip: str) -> None:
     start, end = domain.window(moment, rule.window_seconds)
     counters = [(f"{action}#email#{domain.subject_hash(email)}", rule.per_email, start, end)]
     if client_ip:
-        counters.append((f"{action}#ip#{domain.subject_hash(client_ip)}", rule.per_ip, start, end))
+        per_ip = rule.per_ip * settings().auth_rate_limit_ip_factor
+        counters.append((f"{action}#ip#{domain.subject_hash(client_ip)}", per_ip, start, end))
     if not repository.hit(counters):
         metrics.add_metric(name="RateLimited", unit="Count", value=1)
         logger.info("rate limited", extra={"action": action})

@@ -12,12 +12,25 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
+from coursewave.errors import ServiceUnavailable
+from coursewave.observability import logger
+
 TIMEOUT_SECONDS = 5
 MAX_RESPONSE_BYTES = 1024 * 1024
+RETRY_AFTER_SECONDS = 30
 
 
-class UpstreamError(Exception):
-    """The provider could not be reached or answered something unusable."""
+class UpstreamError(ServiceUnavailable):
+    """The provider could not be reached or answered something unusable: 503
+    ``SERVICE_UNAVAILABLE`` with ``Retry-After`` for the caller (never a 500). ``reason`` names
+    the URL and the failure, for the log only."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(
+            "The sign-in provider is unavailable; try again shortly.", RETRY_AFTER_SECONDS
+        )
+        self.reason = reason
+        logger.warning("identity provider unavailable", extra={"reason": reason})
 
 
 def call(
@@ -36,7 +49,8 @@ def call(
         all_headers["Content-Type"] = "application/x-www-form-urlencoded"
     request = urllib.request.Request(url, data=data, method=method, headers=all_headers)  # noqa: S310
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+        # bandit B310: the scheme was checked above (http and https only, never file: or custom).
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310  # nosec B310
             status, raw = response.status, response.read(MAX_RESPONSE_BYTES)
     except urllib.error.HTTPError as exc:
         status, raw = exc.code, exc.read(MAX_RESPONSE_BYTES)

@@ -1,9 +1,13 @@
-"""Keeps the courses domain's record of its media in step with the media domain (SQS-fed).
+"""The courses domain's consumer of other domains' events (SQS-fed), one queue per concern:
 
-``MediaReady`` and ``MediaFailed`` (source ``coursewave.media``) arrive from the bus through a
-queue. Each message is applied on its own: one that fails is reported as a batch item failure,
-so only it is delivered again. Applying an event twice, or after a newer one, changes nothing
-(``logic.record_media_outcome``).
+- ``courses-media``: ``MediaReady`` / ``MediaFailed`` (source ``coursewave.media``) keep the
+  courses' record of their media in step with the media domain. Applying an event twice, or after
+  a newer one, changes nothing (``logic.record_media_outcome``).
+- ``courses-erasure``: ``UserDeleted`` (source ``coursewave.users``) erases the instructor's name
+  from their courses and the catalog. Erasing twice changes nothing (``logic.erase_instructor``).
+
+Each message is applied on its own: one that fails is reported as a batch item failure, so only
+it is delivered again.
 """
 
 from __future__ import annotations
@@ -25,13 +29,7 @@ from functions.courses import logic
 processor = BatchProcessor(event_type=EventType.SQS)
 
 
-def apply(record: SQSRecord) -> None:
-    event = json.loads(record.body)
-    name = event.get("detail-type")
-    if event.get("source") != "coursewave.media" or name not in logic.MEDIA_OUTCOMES:
-        logger.warning("unexpected event ignored", extra={"detail_type": name})
-        return
-    detail = event["detail"]
+def apply_media_outcome(name: str, detail: dict[str, Any]) -> None:
     metadata = detail["metadata"]
     applied = logic.record_media_outcome(
         name,
@@ -45,6 +43,26 @@ def apply(record: SQSRecord) -> None:
         "media outcome" + (" applied" if applied else " already known"),
         extra={"event_id": metadata["event_id"], "type": name},
     )
+
+
+def apply_user_deleted(detail: dict[str, Any]) -> None:
+    changed = logic.erase_instructor(str(detail["data"]["user_id"]))
+    metrics.add_metric(name="InstructorCoursesErased", unit="Count", value=changed)
+    logger.info(
+        "instructor erased" if changed else "instructor already erased (or never taught)",
+        extra={"event_id": detail["metadata"]["event_id"], "courses": changed},
+    )
+
+
+def apply(record: SQSRecord) -> None:
+    event = json.loads(record.body)
+    source, name = event.get("source"), event.get("detail-type")
+    if source == "coursewave.media" and name in logic.MEDIA_OUTCOMES:
+        apply_media_outcome(name, event["detail"])
+    elif source == "coursewave.users" and name == "UserDeleted":
+        apply_user_deleted(event["detail"])
+    else:
+        logger.warning("unexpected event ignored", extra={"detail_type": name})
 
 
 @logger.inject_lambda_context

@@ -38,6 +38,7 @@ from functions.courses.domain import (
 from functions.courses.repository import COURSE_ID_PREFIX, Bundle, CourseChange
 from functions.courses.text import slug_candidates, slugify
 from functions.courses.video import EMBEDDERS, UnsupportedVideoUrl
+from functions.users import public as users
 
 MAX_EDIT_ATTEMPTS = 4
 SLUG_CANDIDATES = 25
@@ -442,4 +443,16 @@ def record_media_outcome(
         duration_seconds=data.get("duration_seconds") if name == "MediaReady" else None,
         event_id=event_id,
         occurred_at=occurred_at,
+    )
+
+
+def erase_instructor(user_id: str) -> int:
+    """``UserDeleted``: every course the account owns (any status) shows the erased account's
+    name as its instructor, on the course and in the catalog. The courses themselves stay: their
+    learners keep what they enrolled in (docs/privacy.md). Returns how many courses changed: 0
+    when the event is a repeat (idempotent)."""
+    return sum(
+        repository.rename_instructor(course, users.ERASED_NAME)
+        for course in repository.instructor_courses(user_id)
+        if course.instructor_name != users.ERASED_NAME
     )

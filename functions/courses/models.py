@@ -8,16 +8,20 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import (
     AfterValidator,
     Field,
+    GetJsonSchemaHandler,
     StrictBool,
     StrictInt,
     StringConstraints,
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from coursewave.course_views import CourseSummaryOut
 from coursewave.models import Out, Strict
 from coursewave.pagination import PageQuery
+from coursewave.patterns import SPACES
 from functions.courses import money
 from functions.courses.categories import CATEGORIES
 from functions.courses.domain import Money
@@ -39,7 +43,8 @@ SectionId = Annotated[str, StringConstraints(pattern=r"^sec_[0-9a-z]{26}$")]
 MediaId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._~-]{1,128}$")]
 UserId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._~-]{1,128}$")]
 HttpsUrl = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=2048, pattern=r"^https://\S+$")
+    str,
+    StringConstraints(strip_whitespace=True, max_length=2048, pattern=rf"^https://[^{SPACES}]+$"),
 ]
 MAX_DURATION_SECONDS = 24 * 3600
 MAX_UNLOCK_DAYS = 3650
@@ -51,12 +56,20 @@ def _known_category(value: str) -> str:
     return value
 
 
-CategoryId = Annotated[str, AfterValidator(_known_category)]
+# Documented as the enum it is (the fuzzer sends any string the document allows).
+CategoryId = Annotated[
+    str, AfterValidator(_known_category), Field(json_schema_extra={"enum": sorted(CATEGORIES)})
+]
 
 
 class PriceIn(Strict):
     amount: Annotated[StrictInt, Field(ge=0)]
-    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+    # Documented as the ISO 4217 codes accepted (money.CURRENCY_EXPONENTS), not any 3 letters.
+    currency: Annotated[
+        str,
+        StringConstraints(pattern=r"^[A-Z]{3}$"),
+        Field(json_schema_extra={"enum": sorted(money.CURRENCY_EXPONENTS)}),
+    ]
 
     @field_validator("currency")
     @classmethod
@@ -90,6 +103,26 @@ class NotNullable(Strict):
     fields that may be empty."""
 
     NULLABLE: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """The document says what the validator does: ``null`` only where it clears a field
+        (the Python defaults of ``None`` mean "not sent", not a value to send)."""
+        json_schema = handler(core_schema)
+        target = handler.resolve_ref_schema(json_schema)
+        for name, prop in target.get("properties", {}).items():
+            if name in cls.NULLABLE:
+                continue
+            prop.pop("default", None)
+            options = [o for o in prop.get("anyOf", []) if o.get("type") != "null"]
+            if "anyOf" in prop and len(options) == 1:
+                del prop["anyOf"]
+                prop.update(options[0])
+            elif "anyOf" in prop:
+                prop["anyOf"] = options
+        return json_schema
 
     @model_validator(mode="after")
     def _something_and_no_bad_nulls(self) -> NotNullable:

@@ -4,6 +4,7 @@ and the catalog projection. Every function maps to one DynamoDB round trip unles
 Items (see docs/data-model.md):
 
 - ``COURSE#<id> / COURSE`` — the course and its outline (sections → lessons, no content).
+  GSI1: ``INSTRUCTOR#<instructor_id>#COURSES`` / ``<created_at>#<id>`` (an instructor's courses).
 - ``COURSE#<id> / LESSON#<lesson_id>`` — a lesson's Markdown content and video reference.
 - ``COURSE#<id> / CATALOG`` — which catalog partitions currently hold this course.
 - ``COURSE#<id> / MEDIA#<media_id>`` — an upload of the course and its processing state, as the
@@ -126,9 +127,22 @@ class CourseItem(Item, discriminator="Course"):
     def key_of(course_id: str) -> Key:
         return key("COURSE", course_id), "COURSE"
 
+    @staticmethod
+    def instructor_partition(instructor_id: str) -> str:
+        return key("INSTRUCTOR", instructor_id, "COURSES")
+
     def keys(self) -> dict[str, str | None]:
         pk, sk = self.key_of(self.course_id)
-        return {"PK": pk, "SK": sk}
+        # GSI1: the instructor's courses, whatever their status (instructor and creation time
+        # never change, so no edit has to move these keys).
+        # A key-only instance (for an update) has neither, and needs neither.
+        whole = self.instructor_id is not None and self.created_at is not None
+        return {
+            "PK": pk,
+            "SK": sk,
+            "GSI1PK": self.instructor_partition(self.instructor_id) if whole else None,
+            "GSI1SK": f"{self.created_at}#{self.course_id}" if whole else None,
+        }
 
 
 class VideoMap(MapAttribute):
@@ -896,3 +910,36 @@ def catalog_condition(plan: Plan) -> Condition | None:
     for condition in conditions:
         combined = condition if combined is None else combined & condition
     return combined
+
+
+# -- erasure -----------------------------------------------------------------------------------
+
+
+def instructor_courses(instructor_id: str) -> list[Course]:
+    """Every course the instructor owns, any status: Queries on GSI1, all pages (eventually
+    consistent, like every index read)."""
+    return [
+        to_course(item)
+        for item in CourseItem.gsi1.query(CourseItem.instructor_partition(instructor_id))
+        if isinstance(item, CourseItem)
+    ]
+
+
+def rename_instructor(course: Course, name: str) -> bool:
+    """Show ``name`` as the course's instructor, on the course and (through a catalog refresh in
+    the same transaction) in the catalog. Editors never write this attribute, so no version
+    check is needed and none is taken from them. False when the course already shows ``name``,
+    is gone, or changed owner."""
+    item = keyed(CourseItem(course_id=course.id))
+    condition = (CourseItem.instructor_id == course.instructor_id) & (
+        CourseItem.instructor_name != name
+    )
+    try:
+        with transaction() as tx:
+            tx.update(item, actions=[CourseItem.instructor_name.set(name)], condition=condition)
+            tx.save(catalog_refresh(course.id))
+    except TransactWriteError as exc:
+        if condition_failed(exc):
+            return False
+        raise
+    return True

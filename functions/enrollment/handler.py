@@ -48,6 +48,7 @@ def _signed_in(claims: dict[str, Any], user: User | None) -> Principal:
     summary="A course page (by id or slug): the outline, never lesson content. Drafts are "
     "shown to their owner and admins when they send their bearer token",
     response=CourseOut,
+    errors=(401, 503),  # a bearer token that fails (viewer.py), the pool's keys unreachable
 )
 def get_course(id: str, request: Request) -> CourseOut:
     view = logic.course_page(id, viewer.optional_claims(request), _signed_in)

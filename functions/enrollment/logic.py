@@ -20,6 +20,7 @@ from functions.courses import public as courses
 from functions.courses.public import Course
 from functions.enrollment import domain, repository
 from functions.enrollment.domain import CourseView, Enrollment, ViewableLesson
+from functions.users import public as users
 
 MAX_PROGRESS_ATTEMPTS = 4
 DASHBOARD_SIZE = 20
@@ -256,3 +257,19 @@ def dashboard(principal: Principal) -> list[tuple[Enrollment, Course]]:
     recent = repository.recently_active(principal.user_id, DASHBOARD_SIZE)
     by_id = courses.courses_by_id(e.course_id for e in recent)
     return [(e, by_id[e.course_id]) for e in recent if e.course_id in by_id]
+
+
+# -- erasure -----------------------------------------------------------------------------------
+
+
+def erase_learner(user_id: str) -> int:
+    """``UserDeleted``: the learner's name and email on each of their enrollments (what the
+    roster shows) become the erased account's; progress stays, as the course's statistics.
+    Returns how many enrollments changed: 0 when the event is a repeat (idempotent)."""
+    name, email = users.ERASED_NAME, users.erased_email(user_id)
+    changed = 0
+    for enrollment in repository.learner_enrollments(user_id):
+        if (enrollment.user_name, enrollment.user_email) != (name, email):
+            repository.anonymise(enrollment, name, email)
+            changed += 1
+    return changed

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from coursewave.db import Item, Key, condition_failed, key, keyed, transaction
 from coursewave.events import OutboxEvent
@@ -261,3 +261,40 @@ def recently_active(user_id: str, limit: int) -> list[Enrollment]:
     )
     page = next(results.page_iter, None) or {}
     return [to_enrollment(EnrollmentItem.from_raw_data(raw)) for raw in page.get("Items", [])]
+
+
+# -- erasure -----------------------------------------------------------------------------------
+
+
+def learner_enrollments(user_id: str) -> list[Enrollment]:
+    """Every enrollment of the learner: consistent Queries on their partition, all pages."""
+    return [
+        to_enrollment(item)
+        for item in EnrollmentItem.query(
+            enrollments_partition(user_id),
+            EnrollmentItem.SK.startswith("ENROLLMENT#"),
+            consistent_read=True,
+        )
+        if isinstance(item, EnrollmentItem)
+    ]
+
+
+def anonymise(enrollment: Enrollment, name: str, email: str) -> None:
+    """Replace the learner's name and email on one enrollment; progress stays.
+
+    ``version`` moves on, so a progress write that read the enrollment before (a full put guarded
+    by the version it read) fails and retries on the anonymised copy instead of restoring the
+    old name. An enrollment deleted meanwhile is not recreated.
+    """
+    try:
+        _item(enrollment).update(
+            actions=[
+                EnrollmentItem.user_name.set(name),
+                EnrollmentItem.user_email.set(email),
+                EnrollmentItem.version.add(1),
+            ],
+            condition=EnrollmentItem.PK.exists(),
+        )
+    except UpdateError as exc:
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise

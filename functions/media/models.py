@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, RootModel
+from pydantic import Field, RootModel, StrictInt
 
 from coursewave.models import Out, Strict
 
@@ -15,7 +15,7 @@ class UploadRequest(Strict):
     course_id: str = Field(pattern=SAFE_ID)
     filename: str = Field(min_length=1, max_length=255)
     content_type: str = Field(min_length=1, max_length=100)
-    size_bytes: int = Field(ge=1, description="The file's size; over the type's limit → 413.")
+    size_bytes: StrictInt = Field(ge=1, description="The file's size; over the type's limit → 413.")
 
 
 class PresignedPost(Out):

@@ -12,6 +12,16 @@ from typing import Any
 
 from coursewave.users import ACTIVE, PASSWORD, Principal
 
+# What an erased account is called wherever its name or email was shown: on its own record and
+# on every copy other domains keep (a roster's learner, a course's instructor). docs/privacy.md
+ERASED_NAME = "Deleted user"
+
+
+def erased_email(user_id: str) -> str:
+    """The address an erased account's record (and every copy of it) holds instead of its own:
+    unique, and in a reserved domain (RFC 2606) that can never receive mail."""
+    return f"deleted-{user_id}@deleted.invalid"
+
 
 @dataclass(frozen=True)
 class Account:

@@ -14,10 +14,10 @@ from coursewave.events import domain_event
 from coursewave.observability import logger, metrics
 from coursewave.users import DELETED
 from functions.users import cognito, repository
-from functions.users.domain import Account, PersonalData, merge_patch
+from functions.users.domain import ERASED_NAME, Account, PersonalData, erased_email, merge_patch
 from functions.users.models import MePatch
 
-DELETED_NAME = "Deleted user"
+DELETED_NAME = ERASED_NAME
 
 
 def profile_changes(account: Account, patch: MePatch) -> dict[str, Any]:
@@ -60,8 +60,8 @@ def erasure_changes(account: Account) -> dict[str, Any]:
     moment = now_iso()
     return {
         "status": DELETED,
-        "email": f"deleted-{account.user_id}@deleted.invalid",
-        "name": DELETED_NAME,
+        "email": erased_email(account.user_id),
+        "name": ERASED_NAME,
         "avatar_url": None,
         "preferences": {},
         "cognito_username": None,

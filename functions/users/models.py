@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, Field, field_validator
+from pydantic import AfterValidator, Field, StrictBool, field_validator
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
@@ -31,8 +31,9 @@ EventType = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")]
 
 
 class NotificationChannels(Strict):
-    email: bool | None = None
-    in_app: bool | None = None
+    # JSON booleans only, as documented (lax mode would take 0 or "true").
+    email: StrictBool | None = None
+    in_app: StrictBool | None = None
 
 
 class PreferencesPatch(Strict):

@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING, Any
 
 from functions.users import cognito, repository
 from functions.users.cognito import PasswordRejected, SignInFailed, Tokens, UsernameTaken
-from functions.users.domain import Account
+from functions.users.domain import ERASED_NAME, Account, erased_email
 from functions.users.repository import ConcurrentChange, EmailTaken
 
 if TYPE_CHECKING:
     from coursewave.db import Item
 
 __all__ = [
+    "ERASED_NAME",
     "Account",
     "ConcurrentChange",
     "EmailTaken",
@@ -37,6 +38,7 @@ __all__ = [
     "delete_sign_in",
     "disable_sign_in",
     "enable_sign_in",
+    "erased_email",
     "find",
     "find_by_email",
     "find_by_email_consistent",

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,15 +56,17 @@ class LocalStack:
         return self.api("GET", "/_local/mailbox", params={"to": to}).json()["items"]
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
-    workdir = tmp_path_factory.mktemp("local-runner")
+@contextmanager
+def local_runner(workdir: Path, extra_env: dict[str, str] | None = None) -> Iterator[LocalStack]:
+    """A local runner (``python -m local``) in its own process, stopped on exit; ``extra_env``
+    configures it (the fuzzer's runner relaxes the per-address rate limits)."""
     state_file, log_path = workdir / "state.json", workdir / "runner.log"
     env = {
         **os.environ,
         "COURSEWAVE_PORT": "0",  # the runner binds any free port and reports it: no race
         "COURSEWAVE_DEMO_PASSWORD": DEMO_PASSWORD,
         "PYTHONUNBUFFERED": "1",
+        **(extra_env or {}),
     }
     with log_path.open("w") as log:
         process = subprocess.Popen(
@@ -87,10 +90,22 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
         )
     finally:
         process.send_signal(signal.SIGTERM)
+        _t0 = time.monotonic()  # TEMP-9f
+        try:
+            process.wait(timeout=4)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGUSR1)
         try:
             process.wait(timeout=20)
+            Path("/tmp/9f/stopwait.txt").write_text(f"{time.monotonic() - _t0:.1f}s {log_path}")
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    with local_runner(tmp_path_factory.mktemp("local-runner")) as running:
+        yield running
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

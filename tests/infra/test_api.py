@@ -58,6 +58,31 @@ def test_protected_routes_need_the_jwt_and_public_routes_do_not(each_build: Buil
             assert "AuthorizerId" in synthesized, route.key
 
 
+def test_every_protected_route_requires_the_access_token_scope(each_build: Build) -> None:
+    """The JWT authorizer does not check token_use, and an ID token's aud is the client id: the
+    authorization scopes (carried by access tokens only) are what keeps ID tokens out."""
+    routes = _routes(each_build)
+    scopes = list(resources.USER_POOL.api_scopes)
+    assert scopes
+
+    for route in each_build.declarations.routes:
+        synthesized = routes[route.key]
+        if route.public:
+            assert "AuthorizationScopes" not in synthesized, route.key
+        else:
+            assert synthesized["AuthorizationScopes"] == scopes, route.key
+    assert "AuthorizationScopes" not in routes["$default"]
+
+
+def test_the_app_client_can_grant_the_api_scopes_in_the_oauth_flow(full: Build) -> None:
+    """Federated sign-in's access tokens must carry the routes' scope too: the client allows it
+    and the API asks for it (functions/auth/oauth.py requests USER_POOL.oauth_scopes)."""
+    client = full.only("AWS::Cognito::UserPoolClient")["Properties"]
+
+    assert set(resources.USER_POOL.api_scopes) <= set(client["AllowedOAuthScopes"])
+    assert set(resources.USER_POOL.api_scopes) <= set(resources.USER_POOL.oauth_scopes)
+
+
 def test_the_probe_build_really_has_a_protected_route(full: Build) -> None:
     route = _routes(full)[f"GET {probes.PROTECTED_PATH}"]
 

@@ -12,18 +12,22 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import boto3
+import jwt
 from moto import mock_aws
 
 from coursewave.events import OutboxEvent
 from functions import registry
 from local import seed
+from local.apigw import match
 from local.authorizer import JwtAuthorizer
 from local.cloud import Provisioned, provision
 from local.gateway import Gateway
 from local.mailbox import Mailbox
 from local.pollers import Poller, SqsPoller, StreamPoller
+from tests.support import authz
 from tests.support.contracts import validate_detail
 
 ROLE_SETS = {
@@ -68,6 +72,8 @@ class Platform:
     mailbox: Mailbox
     _counter: int = 0
     pollers: list[Poller] = field(default_factory=list)
+    # user id → persona name (``Personas`` registers its callers), for the authz records
+    persona_names: dict[str, str] = field(default_factory=dict)
 
     def call(
         self,
@@ -85,10 +91,26 @@ class Platform:
             all_headers.update(caller.auth)
         if json_body is not None:
             body = json.dumps(json_body).encode()
+        found = match(self.gateway.routes, method, urlsplit(path).path)
+        if found is not None:
+            authz.record(found[0].spec.route_key, self.persona_of(all_headers))
         status, out_headers, payload = self.gateway.handle(
             method, path, all_headers, body or b"", source_ip
         )
         return Response(int(status), {k.lower(): v for k, v in out_headers.items()}, payload)
+
+    def persona_of(self, headers: dict[str, str]) -> str:
+        """Who calls, for the authorization matrix: ``anonymous`` without a bearer token, else
+        the persona registered for the token's user (``unlisted`` for anyone else)."""
+        value = next((v for k, v in headers.items() if k.lower() == "authorization"), "")
+        if not value:
+            return authz.ANONYMOUS
+        token = value.removeprefix("Bearer ").strip()
+        try:
+            claims = jwt.decode(token, options={"verify_signature": False})
+        except jwt.PyJWTError:
+            return authz.UNLISTED
+        return self.persona_names.get(str(claims.get("sub")), authz.UNLISTED)
 
     def user(self, role: str = "student", *, name: str | None = None) -> Caller:
         self._counter += 1

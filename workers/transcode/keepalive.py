@@ -48,6 +48,10 @@ class Keepalive(threading.Thread):
         while not self._stopping.wait(self.interval_seconds):
             try:
                 self.beat()
+            except Abandoned as reason:
+                # Noted in ``gone`` for the working thread; nothing is left to keep alive.
+                log.info("keepalive for %s stops: %s", self.task.media_id, reason)
+                return
             except (ClientError, BotoCoreError) as error:
                 log.warning("heartbeat for %s failed: %r", self.task.media_id, error)
 

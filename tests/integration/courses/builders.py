@@ -9,6 +9,7 @@ from typing import Any
 import boto3
 
 from tests.support.cloud import Caller, Platform
+from tests.support.snapshot import table_items
 
 _serial = 0
 
@@ -97,18 +98,8 @@ def enroll(platform: Platform, course_id: str, learner: Caller) -> dict[str, Any
 
 
 def table_snapshot(platform: Platform) -> list[dict[str, Any]]:
-    """Every item of the table (a test-side Scan, outside any request), in key order."""
-    client = boto3.client("dynamodb")
-    table = platform.provisioned.env["TABLE_NAME"]
-    items: list[dict[str, Any]] = []
-    kwargs: dict[str, Any] = {"TableName": table}
-    while True:
-        page = client.scan(**kwargs)
-        items.extend(page["Items"])
-        if "LastEvaluatedKey" not in page:
-            break
-        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-    return sorted(items, key=lambda item: (item["PK"]["S"], item["SK"]["S"]))
+    """Every item of the table (a test-side read, outside any request), in key order."""
+    return table_items(platform)
 
 
 def course_media(

@@ -36,6 +36,7 @@ def test_a_scan_on_a_request_path_fails_the_request(
 
     response = platform.call("GET", "/v1/categories")
 
-    assert response.status == 500 and response.error_code == "INTERNAL"
+    assert response.status == 500 and response.error_code == "SCAN_ON_REQUEST_PATH"
     stats = guards.last_request.get()
     assert stats is not None and ("dynamodb", "Scan") not in stats.calls
+    assert stats.violations == ["GET /v1/categories issued a DynamoDB Scan"]

@@ -3,16 +3,55 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
+import boto3
 import pytest
+from botocore.exceptions import ClientError
 
-from tests.integration.identity.conftest import Identity
+from coursewave.resources import ROLE_GROUPS
+from tests.integration.identity.conftest import Identity, Session
 from tests.support.cloud import Caller, Platform
 from tests.support.personas import Personas
 
 
 def _ids(response: object) -> list[str]:
     return [item["id"] for item in response.json()["items"]]  # type: ignore[attr-defined]
+
+
+class CognitoSide:
+    """What the user pool holds about an account (read with admin APIs, as an operator would)."""
+
+    def __init__(self, platform: Platform, session: Session) -> None:
+        self.client = boto3.client("cognito-idp")
+        self.pool = platform.provisioned.user_pool_id
+        self.app_client = platform.provisioned.client_id
+        self.username = self.client.admin_get_user(UserPoolId=self.pool, Username=session.email)[
+            "Username"
+        ]
+
+    def enabled(self) -> bool:
+        user = self.client.admin_get_user(UserPoolId=self.pool, Username=self.username)
+        return bool(user["Enabled"])
+
+    def groups(self) -> set[str]:
+        listed = self.client.admin_list_groups_for_user(
+            UserPoolId=self.pool, Username=self.username
+        )
+        return {group["GroupName"] for group in listed["Groups"]}
+
+    def refresh(self, refresh_token: str) -> dict[str, Any] | str:
+        """Cognito's own answer to a refresh token: new tokens, or the error code."""
+        try:
+            return self.client.get_tokens_from_refresh_token(
+                ClientId=self.app_client, RefreshToken=refresh_token
+            )
+        except ClientError as exc:
+            return str(exc.response["Error"]["Code"])
+
+
+def _groups(*roles: str) -> set[str]:
+    return {ROLE_GROUPS[role] for role in roles}
 
 
 def _all_pages(platform: Platform, admin: Caller, query: str) -> list[dict[str, object]]:
@@ -171,6 +210,58 @@ def test_a_ban_is_effective_on_the_next_request_and_an_unban_restores_access(
     assert unbanned.status == 200 and unbanned.json()["status"] == "active"
     again = identity.session(target.email)
     assert platform.call("GET", "/v1/me", headers=again.auth).status == 200
+
+
+def test_a_ban_disables_the_cognito_user_and_revokes_its_refresh_tokens(
+    platform: Platform, identity: Identity, personas: Personas
+) -> None:
+    target = identity.signed_up(name="Cognito Ban")
+    kept = identity.session(target.email)  # a second sign-in, its refresh token kept for later
+    cognito = CognitoSide(platform, target)
+    path = f"/v1/admin/users/{target.user_id}"
+    assert cognito.enabled() and cognito.groups() == _groups("student")
+    assert isinstance(cognito.refresh(target.refresh_token), dict)  # refreshable before
+
+    banned = platform.call("PATCH", path, caller=personas.admin, json_body={"status": "banned"})
+
+    assert banned.status == 200, banned.body
+    assert cognito.enabled() is False
+    assert cognito.refresh(kept.refresh_token) == "NotAuthorizedException"
+    assert cognito.groups() == _groups("student")
+
+    # An unban enables the user again, but a refresh token revoked by the ban stays revoked
+    unbanned = platform.call("PATCH", path, caller=personas.admin, json_body={"status": "active"})
+
+    assert unbanned.status == 200, unbanned.body
+    assert cognito.enabled() is True
+    assert cognito.refresh(kept.refresh_token) == "NotAuthorizedException"
+    assert cognito.groups() == _groups("student")
+    again = identity.session(target.email)
+    assert isinstance(cognito.refresh(again.refresh_token), dict)
+
+
+def test_promotion_and_demotion_change_the_cognito_groups(
+    platform: Platform, identity: Identity, personas: Personas
+) -> None:
+    target = identity.signed_up(name="Cognito Roles")
+    cognito = CognitoSide(platform, target)
+    path = f"/v1/admin/users/{target.user_id}"
+
+    promoted = platform.call(
+        "PATCH", path, caller=personas.admin, json_body={"roles": ["instructor", "admin"]}
+    )
+
+    assert promoted.status == 200, promoted.body
+    assert cognito.groups() == _groups("student", "instructor", "admin")
+    assert cognito.enabled() is True
+
+    demoted = platform.call("PATCH", path, caller=personas.admin, json_body={"roles": ["student"]})
+
+    assert demoted.status == 200, demoted.body
+    assert cognito.groups() == _groups("student")
+    assert cognito.enabled() is True
+    # a role change is not a sign-out: the account's refresh tokens keep working
+    assert isinstance(cognito.refresh(target.refresh_token), dict)
 
 
 def test_a_role_change_is_effective_on_the_next_request(

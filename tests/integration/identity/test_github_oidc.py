@@ -10,6 +10,7 @@ import jwt
 import pytest
 from jwt.algorithms import RSAAlgorithm
 
+from coursewave.config import reset_settings
 from functions.auth import identity_secret
 from tests.integration.identity.conftest import FakeGithub, GithubAccount, HostedUi
 from tests.support.cloud import Platform, Response
@@ -232,3 +233,35 @@ def test_userinfo_answers_the_claims_for_a_github_token(
         "preferred_username": "octocat",
     }
     assert missing.status == revoked.status == 401
+
+
+@pytest.mark.parametrize("path", ["/userinfo", "/token"])
+def test_github_out_of_reach_answers_503_with_retry_after(
+    platform: Platform, github: FakeGithub, monkeypatch: pytest.MonkeyPatch, path: str
+) -> None:
+    # Given GitHub's API cannot be reached (nothing listens on the discard port)
+    monkeypatch.setenv("GITHUB_API_URL", "http://127.0.0.1:9")
+    reset_settings()
+
+    # When Cognito asks for the claims of a token, or exchanges a code
+    if path == "/userinfo":
+        response = platform.call(
+            "GET", f"{ADAPTER}/userinfo", headers={"Authorization": "Bearer gho_any"}
+        )
+    else:
+        response = _token_request(
+            platform,
+            {
+                "grant_type": "authorization_code",
+                "code": github.grant(OCTOCAT),
+                "client_id": CLIENT_ID,
+                "client_secret": _secret(),
+            },
+        )
+
+    # Then it is told to come back later, in the envelope, and nothing internal leaks
+    assert response.status == 503, response.body
+    error = response.json()["error"]
+    assert error["code"] == "SERVICE_UNAVAILABLE"
+    assert int(response.headers["retry-after"]) >= 1
+    assert "127.0.0.1" not in error["message"]

@@ -1,4 +1,5 @@
-"""The API Gateway JWT authorizer emulation, against a JWKS served by a fake."""
+"""The API Gateway JWT authorizer emulation, against a JWKS served by a fake: exactly as strict as
+AWS (the shared verifier's API_GATEWAY policy), no stricter."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from local.authorizer import JwtAuthorizer, Rejected, as_api_gateway_claims
 
 ISSUER = "https://cognito-idp.us-east-1.amazonaws.com/pool"
 CLIENT = "client-1"
+SCOPES = ("aws.cognito.signin.user.admin",)
 
 
 @pytest.fixture(scope="module")
@@ -31,10 +33,13 @@ def authorizer(key: Any, monkeypatch: pytest.MonkeyPatch) -> JwtAuthorizer:
     jwk = {**RSAAlgorithm.to_jwk(key.public_key(), as_dict=True), "kid": "k1", "alg": "RS256"}
 
     class FakeResponse:
+        def raise_for_status(self) -> None:
+            pass
+
         def json(self) -> dict[str, Any]:
             return {"keys": [jwk]}
 
-    monkeypatch.setattr("local.authorizer.requests.get", lambda *a, **k: FakeResponse())
+    monkeypatch.setattr("requests.get", lambda *a, **k: FakeResponse())
     return JwtAuthorizer("http://jwks", ISSUER, CLIENT)
 
 
@@ -49,18 +54,20 @@ def _token(key: Any, kid: str = "k1", alg: str = "RS256", **overrides: Any) -> s
         "iss": ISSUER,
         "client_id": CLIENT,
         "token_use": "access",
+        "scope": "aws.cognito.signin.user.admin",
         "iat": now,
         "exp": now + 300,
         "cognito:groups": ["admins", "students"],
         **overrides,
     }
+    claims = {name: value for name, value in claims.items() if value is not None}
     return jwt.encode(claims, key, algorithm=alg, headers={"kid": kid})
 
 
 def test_a_valid_access_token_yields_api_gateway_claims(
     authorizer: JwtAuthorizer, key: Any
 ) -> None:
-    claims = authorizer.verify(f"Bearer {_token(key)}")
+    claims = authorizer.verify(f"Bearer {_token(key)}", SCOPES)
     assert claims["sub"] == "user-1"
     assert claims["cognito:groups"] == "[admins students]"
 
@@ -70,22 +77,41 @@ def test_a_valid_access_token_yields_api_gateway_claims(
     [
         {"iss": "https://evil.example/pool"},
         {"client_id": "other"},
-        {"token_use": "id"},
+        {"token_use": "id", "aud": CLIENT, "client_id": None, "scope": None},
         {"exp": int(time.time()) - 10},
         {"iat": int(time.time()) + 3600, "exp": int(time.time()) + 7200},
+        {"nbf": int(time.time()) + 3600},
     ],
-    ids=["issuer", "client", "id token", "expired", "future iat"],
+    ids=["issuer", "client", "id token", "expired", "future iat", "not yet valid"],
 )
 def test_claims_that_must_not_pass(authorizer: JwtAuthorizer, key: Any, overrides: dict) -> None:
     with pytest.raises(Rejected):
-        authorizer.verify(f"Bearer {_token(key, **overrides)}")
+        authorizer.verify(f"Bearer {_token(key, **overrides)}", SCOPES)
+
+
+def test_the_id_token_is_refused_for_its_missing_scope_not_its_token_use(
+    authorizer: JwtAuthorizer, key: Any
+) -> None:
+    """API Gateway does not check token_use: the route's scopes are what keeps an ID token out
+    (a 403 from API Gateway), and a gateway stricter than AWS would hide that."""
+    id_token = _token(key, token_use="id", aud=CLIENT, client_id=None, scope=None)
+    with pytest.raises(Rejected) as caught:
+        authorizer.verify(f"Bearer {id_token}", SCOPES)
+    assert caught.value.insufficient_scope
+    assert authorizer.verify(f"Bearer {id_token}")["token_use"] == "id"  # no scopes asked
+
+
+def test_the_bearer_prefix_is_optional_as_in_api_gateway(
+    authorizer: JwtAuthorizer, key: Any
+) -> None:
+    assert authorizer.verify(_token(key), SCOPES)["sub"] == "user-1"
 
 
 def test_unknown_kid_and_hs256_with_the_public_key_are_rejected(
     authorizer: JwtAuthorizer, key: Any
 ) -> None:
     with pytest.raises(Rejected):
-        authorizer.verify(f"Bearer {_token(key, kid='unknown')}")
+        authorizer.verify(f"Bearer {_token(key, kid='unknown')}", SCOPES)
     # The classic confusion attack: HMAC-sign with the public key (PyJWT itself refuses to, so
     # the token is assembled by hand).
     public_pem = key.public_key().public_bytes(
@@ -96,13 +122,13 @@ def test_unknown_kid_and_hs256_with_the_public_key_are_rejected(
     signature = hmac.new(public_pem, f"{header}.{payload}".encode(), hashlib.sha256).digest()
     forged = f"{header}.{payload}.{base64.urlsafe_b64encode(signature).decode().rstrip('=')}"
     with pytest.raises(Rejected):
-        authorizer.verify(f"Bearer {forged}")
+        authorizer.verify(f"Bearer {forged}", SCOPES)
 
 
 @pytest.mark.parametrize("header", [None, "", "Bearer", "Token abc", "Bearer a.b"])
 def test_missing_or_malformed_headers(authorizer: JwtAuthorizer, header: str | None) -> None:
     with pytest.raises(Rejected):
-        authorizer.verify(header)
+        authorizer.verify(header, SCOPES)
 
 
 def test_scalar_claims_become_strings() -> None:

@@ -39,7 +39,10 @@ from coursewave.errors import (
     ValidationFailed,
     envelope,
 )
+from coursewave.json_depth import MAX_JSON_DEPTH, nests_deeper_than
 from coursewave.observability import CORRELATION_HEADER, bind_correlation_id, logger, metrics
+from coursewave.resources import USER_POOL
+from coursewave.tokens import LAMBDA, TokenRejected
 from coursewave.users import ACTIVE, UNVERIFIED, Principal, User
 
 M = TypeVar("M", bound=BaseModel)
@@ -60,6 +63,12 @@ class Access:
     public: bool = False
     roles: frozenset[str] = frozenset()
     who: str = ""
+
+    @property
+    def scopes(self) -> tuple[str, ...]:
+        """The authorization scopes API Gateway requires of the token (one of them): none on a
+        public route, ``USER_POOL.api_scopes`` (only access tokens carry it) otherwise."""
+        return () if self.public else USER_POOL.api_scopes
 
     def describe(self) -> str:
         if self.who:
@@ -105,6 +114,10 @@ class RouteSpec:
     query: type[BaseModel] | None
     response: type[BaseModel] | None
     errors: tuple[int, ...]
+    # Inputs the handler reads itself, declared for the document only (the GitHub OIDC adapter,
+    # which Cognito calls with OAuth's form bodies and may add query parameters to).
+    form: type[BaseModel] | None = None  # an application/x-www-form-urlencoded body
+    raw_query: type[BaseModel] | None = None
 
     @property
     def route_key(self) -> str:
@@ -178,9 +191,13 @@ class Api:
         response: type[BaseModel] | None = None,
         errors: tuple[int, ...] = (),
         domain: str | None = None,
+        form: type[BaseModel] | None = None,
+        raw_query: type[BaseModel] | None = None,
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         """Declare a route. ``domain``: the API section it is documented in (OpenAPI tag and
-        operation id), when not the serving function's own (a route that moved functions)."""
+        operation id), when not the serving function's own (a route that moved functions).
+        ``form`` and ``raw_query``: what a handler that reads the raw request expects, for the
+        document only."""
 
         def register(fn: Callable[..., Any]) -> Callable[..., Any]:
             spec = RouteSpec(
@@ -195,6 +212,8 @@ class Api:
                 query=query,
                 response=response,
                 errors=errors,
+                form=form,
+                raw_query=raw_query,
             )
             self.routes.append(spec)
             fn.__route__ = spec  # type: ignore[attr-defined]
@@ -358,7 +377,15 @@ def authorize(access: Access, event: dict[str, Any]) -> Principal | None:
 
 def authorize_user(access: Access, claims: dict[str, Any], user: User | None) -> Principal:
     """``authorize`` for a caller whose user record (``claims["sub"]``) is already read: for
-    handlers that fetch it in the same batch as their own items."""
+    handlers that fetch it in the same batch as their own items.
+
+    Every principal is built here, and only from an access token: API Gateway's authorizer does
+    not check ``token_use`` (an ID token's ``aud`` is the client id), so the function does
+    (``coursewave.tokens.LAMBDA``)."""
+    try:
+        LAMBDA.check_claims(claims)
+    except TokenRejected as exc:
+        raise Unauthenticated("A valid access token is required.") from exc
     if user is None:
         raise Forbidden("No account exists for this token.")
     if user.status == UNVERIFIED:
@@ -405,6 +432,8 @@ def parse_body(event: dict[str, Any], model: type[M]) -> M:
     content_type = headers.get("content-type", "application/json").split(";")[0].strip().lower()
     if raw.strip() and content_type != "application/json":
         raise UnsupportedMediaType("Send JSON with Content-Type: application/json.")
+    if nests_deeper_than(raw, MAX_JSON_DEPTH):
+        raise BadRequest(f"The request body nests deeper than {MAX_JSON_DEPTH} levels.")
     try:
         data = json.loads(raw) if raw.strip() else {}
     except (ValueError, UnicodeDecodeError) as exc:

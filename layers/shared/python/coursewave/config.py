@@ -59,6 +59,10 @@ class Settings(BaseModel):
     # A header the trusted proxy in front of the API sets to "<client address>:<port>"
     # (CloudFront: cloudfront-viewer-address); unset: API Gateway's sourceIp is the client.
     client_ip_header: str | None = Field(default=None, alias=resources.CLIENT_IP_HEADER.env)
+    # Multiplies every per-address limit of the identity routes (functions/auth/domain.py); the
+    # per-email limits stay. Never set in AWS (1); a local runner whose traffic all comes from
+    # 127.0.0.1 (the fuzzer's, tests/e2e/test_fuzz.py) raises it so it spends no shared budget.
+    auth_rate_limit_ip_factor: int = Field(default=1, ge=1, alias="AUTH_RATE_LIMIT_IP_FACTOR")
 
     @property
     def oauth_redirect_allow_list(self) -> frozenset[str]:

@@ -95,6 +95,21 @@ class RateLimited(DomainError):
         )
 
 
+class ServiceUnavailable(DomainError):
+    """A service we depend on cannot answer now (503 with ``Retry-After``): the client may retry;
+    never a 500, never a silent downgrade."""
+
+    status, code = 503, "SERVICE_UNAVAILABLE"
+
+    def __init__(self, message: str, retry_after_seconds: int) -> None:
+        retry_after_seconds = max(1, int(retry_after_seconds))
+        super().__init__(
+            message,
+            details={"retry_after_seconds": retry_after_seconds},
+            headers={"Retry-After": str(retry_after_seconds)},
+        )
+
+
 class ConfigurationError(RuntimeError):
     """The deployment is missing a setting: an operator's problem, never a client's (500)."""
 

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from coursewave.errors import BadRequest
+from coursewave.json_depth import nests_deeper_than
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -43,6 +44,8 @@ def decode_cursor(
         return None
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        if nests_deeper_than(raw):
+            raise BadRequest("Invalid cursor.")
         data = json.loads(raw)
     except (ValueError, binascii.Error) as exc:
         raise BadRequest("Invalid cursor.") from exc

@@ -147,6 +147,11 @@ class UserPoolDecl:
     # URLs are the deployment's allow-list (env OAUTH_REDIRECT_URIS, infra setting).
     oauth_flows: tuple[str, ...] = ("code",)
     oauth_scopes: tuple[str, ...] = ("openid", "email", "profile", "aws.cognito.signin.user.admin")
+    # The authorization scopes every protected route requires (one of them), checked by API
+    # Gateway's JWT authorizer. Access tokens carry `aws.cognito.signin.user.admin` from password
+    # sign-in and, since the app client allows and the API requests it, from the OAuth code flow;
+    # ID tokens carry no scope at all, so they never pass (docs/decisions.md).
+    api_scopes: tuple[str, ...] = ("aws.cognito.signin.user.admin",)
     domain_env: str = "COGNITO_DOMAIN_URL"
     redirect_uris_env: str = "OAUTH_REDIRECT_URIS"
     # Secrets Manager secret (JSON) the identity functions read: see coursewave.config.
