@@ -17,7 +17,6 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 
 from coursewave.clock import iso, new_id, now
 from coursewave.db import Item, key
-from coursewave.event_models import model_for, validate_data
 from coursewave.observability import correlation_id
 
 OUTBOX_RETENTION = timedelta(days=7)
@@ -52,6 +51,9 @@ def domain_event(
     consumers will receive: a publisher that breaks its contract fails here, with
     ``EventContractError``, before anything is written. ``version`` defaults to the model's.
     """
+    # The event models cost ~30 ms to build: loaded by the first publish, not at cold start.
+    from coursewave.event_models import model_for, validate_data
+
     model = model_for(name)
     validate_data(name, _json(data))
     event_id = new_id()
