@@ -90,14 +90,8 @@ def local_runner(workdir: Path, extra_env: dict[str, str] | None = None) -> Iter
         )
     finally:
         process.send_signal(signal.SIGTERM)
-        _t0 = time.monotonic()  # TEMP-9f
-        try:
-            process.wait(timeout=4)
-        except subprocess.TimeoutExpired:
-            process.send_signal(signal.SIGUSR1)
         try:
             process.wait(timeout=20)
-            Path("/tmp/9f/stopwait.txt").write_text(f"{time.monotonic() - _t0:.1f}s {log_path}")
         except subprocess.TimeoutExpired:
             process.kill()
 
