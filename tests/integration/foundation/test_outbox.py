@@ -11,7 +11,7 @@ from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from coursewave import events as outbox_events
+from coursewave import event_models
 from coursewave.clock import now_iso
 from coursewave.events import domain_event
 from coursewave.users import User
@@ -23,7 +23,7 @@ from tests.support.cloud import Platform
 def _relay_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """These tests are about the relay, not a contract: their events carry a stub ``data``
     (tests/unit/test_event_contracts.py covers the models that ``domain_event`` checks)."""
-    monkeypatch.setattr(outbox_events, "validate_data", lambda _name, _data: None)
+    monkeypatch.setattr(event_models, "validate_data", lambda _name, _data: None)
 
 
 def _listen(platform: Platform) -> str:
