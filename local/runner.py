@@ -15,7 +15,7 @@ from pathlib import Path
 
 from coursewave import resources
 from functions import registry
-from local import seed
+from local import fake_github, seed
 from local.authorizer import JwtAuthorizer
 from local.cloud import REGION, MotoCloud, Provisioned, apply_environment, provision
 from local.docs import docs_routes
@@ -135,6 +135,8 @@ class LocalPlatform:
         # its demo landing page is an allowed redirect URI besides the front end's.
         env[resources.USER_POOL.domain_env] = f"{self.url}{FAKE_COGNITO_PREFIX}"
         env[resources.USER_POOL.redirect_uris_env] += f",{self.url}/_local/oauth/callback"
+        # The GitHub OIDC adapter calls GitHub: locally, a stand-in that knows no code or token.
+        env["GITHUB_OAUTH_URL"] = env["GITHUB_API_URL"] = f"{self.url}{fake_github.PREFIX}"
         apply_environment(env)
         self.log(
             f"provisioned: table, {len(registry.CONSUMERS)} consumer queue(s) with DLQs, "
@@ -150,6 +152,7 @@ class LocalPlatform:
             "/_local/mailbox": self.mailbox.route,
             **docs_routes(),
             **hosted_ui.routes(FAKE_COGNITO_PREFIX),
+            **fake_github.routes(),
         }
         gateway = Gateway(authorizer, local_routes, log=self._request_log)
         self.server = serve(gateway, self.host, self.port, listener)

@@ -83,6 +83,10 @@ def register(email: str, password: str, name: str, client_ip: str) -> Account:
         username, sub = users.create_disabled_user(email, name, password)
     except users.UsernameTaken as exc:
         raise Conflict("An account with this email already exists.") from exc
+    except users.EmailRejected as exc:
+        raise ValidationFailed.for_field(
+            "email", "is not an address we can sign you in with"
+        ) from exc
     except users.PasswordRejected as exc:
         raise ValidationFailed.for_field("password", "is not accepted; choose another") from exc
     moment = now_iso()

@@ -22,6 +22,11 @@ class UsernameTaken(Exception):
     """Cognito already has a user with this email."""
 
 
+class EmailRejected(Exception):
+    """The pool refuses the address as a username (InvalidParameterException): the client's
+    input, not a fault."""
+
+
 class PasswordRejected(Exception):
     """Cognito refused the password (its policy is looser than ours, so this is rare)."""
 
@@ -72,6 +77,8 @@ def create_disabled_user(email: str, name: str, password: str) -> tuple[str, str
     except ClientError as exc:
         if _code(exc) in ("UsernameExistsException", "AliasExistsException"):
             raise UsernameTaken(email) from exc
+        if _code(exc) == "InvalidParameterException":
+            raise EmailRejected(str(exc)) from exc
         raise
     username = created["Username"]
     sub = next(a["Value"] for a in created["Attributes"] if a["Name"] == "sub")

@@ -15,7 +15,13 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from functions.users import cognito, repository
-from functions.users.cognito import PasswordRejected, SignInFailed, Tokens, UsernameTaken
+from functions.users.cognito import (
+    EmailRejected,
+    PasswordRejected,
+    SignInFailed,
+    Tokens,
+    UsernameTaken,
+)
 from functions.users.domain import ERASED_NAME, Account, erased_email
 from functions.users.repository import ConcurrentChange, EmailTaken
 
@@ -26,6 +32,7 @@ __all__ = [
     "ERASED_NAME",
     "Account",
     "ConcurrentChange",
+    "EmailRejected",
     "EmailTaken",
     "PasswordRejected",
     "SignInFailed",
@@ -87,7 +94,7 @@ def update(
 
 def create_disabled_user(email: str, name: str, password: str) -> tuple[str, str]:
     """A sign-in that works once the email is confirmed: (username, sub). ``UsernameTaken``,
-    ``PasswordRejected``."""
+    ``EmailRejected``, ``PasswordRejected``."""
     return cognito.create_disabled_user(email, name, password)
 
 

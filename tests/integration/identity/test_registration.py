@@ -200,3 +200,18 @@ def test_resend_to_a_confirmed_account_sends_nothing(identity: Identity) -> None
 
     assert response.status == 202
     assert len(identity.mails(session.email)) == 1
+
+
+def test_an_email_the_user_pool_refuses_is_a_422_naming_email(
+    identity: Identity, platform: Platform
+) -> None:
+    # Found by the fuzzer: the documented pattern allows control characters and braces that
+    # Cognito refuses as a username ("should be either an email or a phone number"): a 500.
+    email = (
+        "\u00e4\u00a8@{\u008d.\u0003\u00b7t.70\u00b4}\u00f3\u0108\u00b8\u00a1\u0088\U00087b81\u0002"
+    )
+
+    response = identity.register(email)
+
+    assert response.status == 422, response.body
+    assert "email" in _fields(response)
