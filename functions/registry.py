@@ -25,6 +25,8 @@ MEDIA = "media_bucket"
 CERTIFICATES = "certificates_bucket"
 MAIL = "mail"
 PLAYBACK_SECRET = "playback_token_secret"  # noqa: S105 - a resource name: resources.PLAYBACK_TOKEN_SECRET
+# The payments secret (resources.PAYMENTS_SECRET, read access) and resources.PAYMENTS_ENV.
+PAYMENTS = "payments"
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,18 @@ def _matches(pattern: dict[str, Any], value: Any) -> bool:
         elif key not in value or value[key] not in rule:
             return False
     return True
+
+
+@dataclass(frozen=True)
+class ScheduleDecl:
+    """A function run on a fixed rate: an EventBridge Scheduler schedule in AWS, a timer in the
+    local runner (``local_env`` overrides the local period, in seconds)."""
+
+    name: str
+    function: str
+    rate_minutes: int
+    local_seconds: int = 30
+    local_env: str = ""
 
 
 @dataclass(frozen=True)
@@ -234,6 +248,28 @@ FUNCTIONS: tuple[FunctionDecl, ...] = (
         timeout_seconds=60,
         description="Keeps the catalog projection in step with courses (CatalogRefresh inserts)",
     ),
+    # Payments (docs/payments.md).
+    FunctionDecl(
+        name="payments",
+        module="functions.payments.handler",
+        uses=frozenset({TABLE, PAYMENTS}),
+        timeout_seconds=20,
+        description="Checkout, webhooks/callbacks, payments, refunds, coupons, earnings",
+    ),
+    FunctionDecl(
+        name="payments-events",
+        module="functions.payments.consumer",
+        uses=frozenset({TABLE, PAYMENTS, MAIL}),
+        timeout_seconds=60,
+        description="Settles notified payments (re-reading the provider), receipts, UserDeleted",
+    ),
+    FunctionDecl(
+        name="payments-reconciler",
+        module="functions.payments.reconciler",
+        uses=frozenset({TABLE, PAYMENTS}),
+        timeout_seconds=120,
+        description="Polls pending payments' providers, settles and expires them (scheduled)",
+    ),
 )
 
 # Unknown routes reach this function, so their 404 carries the error envelope in AWS too.
@@ -260,6 +296,15 @@ CONSUMERS: tuple[ConsumerDecl, ...] = (
         function="enrollment-erasure",
         sources=("coursewave.users",),
         detail_types=("UserDeleted",),
+    ),
+    # Payments: our own notifications (settled after re-reading the provider), receipts for
+    # successes and refunds, and the payer's erasure.
+    ConsumerDecl(
+        name="payments-events",
+        function="payments-events",
+        sources=("coursewave.payments", "coursewave.users"),
+        detail_types=("PaymentNotified", "PaymentSucceeded", "PaymentRefunded", "UserDeleted"),
+        visibility_timeout_seconds=120,
     ),
     # The transcode workflow's work queue (sqs:sendMessage.waitForTaskToken). The worker keeps a
     # message hidden while it works (workers/transcode/keepalive.py), so the timeout only bounds
@@ -289,6 +334,17 @@ STREAM_CONSUMERS: tuple[StreamConsumerDecl, ...] = (
     StreamConsumerDecl(name="code-mailer", function="auth-mailer", entity="CodeRequest"),
     StreamConsumerDecl(
         name="catalog-projection", function="catalog-projector", entity="CatalogRefresh"
+    ),
+)
+
+SCHEDULES: tuple[ScheduleDecl, ...] = (
+    # A callback that never arrives is settled by polling; abandoned payments expire.
+    ScheduleDecl(
+        name="payments-reconcile",
+        function="payments-reconciler",
+        rate_minutes=5,
+        local_seconds=30,
+        local_env="PAYMENTS_RECONCILE_SECONDS",
     ),
 )
 

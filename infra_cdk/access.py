@@ -118,6 +118,10 @@ class Platform:
     media: MediaSigning
     queues: Mapping[str, sqs.IQueue] = field(default_factory=dict)  # by consumer name
     queue_envs: Mapping[str, str] = field(default_factory=dict)  # ConsumerDecl.env → name
+    # Secrets the operator fills (resources.OPERATOR_SECRETS), by their env name.
+    operator_secrets: Mapping[str, secretsmanager.ISecret] = field(default_factory=dict)
+    # The payments values given in context (infra_cdk.settings.Settings.payment_values).
+    payment_values: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -228,6 +232,14 @@ def _mail(platform: Platform, access: Access, _serves_http: bool) -> None:
     access.add(MAIL_ACTIONS, mail_identity_arns(Stack.of(platform.table), platform.mail))
 
 
+def _payments(platform: Platform, access: Access, _serves_http: bool) -> None:
+    """The providers' credentials (read only) and the payments values the deployment sets."""
+    secret = platform.operator_secrets[resources.PAYMENTS_SECRET.env]
+    access.env[resources.PAYMENTS_SECRET.env] = secret.secret_arn
+    access.add(SECRET_READ_ACTIONS, [secret.secret_arn])
+    access.env.update(platform.payment_values)
+
+
 USES: dict[str, Callable[[Platform, Access, bool], None]] = {
     registry.TABLE: _table,
     registry.BUS: _bus,
@@ -236,6 +248,7 @@ USES: dict[str, Callable[[Platform, Access, bool], None]] = {
     registry.MEDIA: _media,
     registry.CERTIFICATES: _bucket(resources.CERTIFICATES_BUCKET),
     registry.MAIL: _mail,
+    registry.PAYMENTS: _payments,
 }
 
 

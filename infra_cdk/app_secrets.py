@@ -6,6 +6,7 @@ A function gets one by naming it in ``uses``: the use is the secret's ``env`` in
 
 from __future__ import annotations
 
+from aws_cdk import SecretValue
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
@@ -42,3 +43,31 @@ class GeneratedSecrets(Construct):
                 "(docs/deploy.md); no rotation Lambda is needed.",
             )
             self.secrets[use_name(decl)] = secret
+
+
+class OperatorSecrets(Construct):
+    """The secrets ``resources.OPERATOR_SECRETS`` declares: created with every declared JSON key
+    set to an empty string, filled by the operator (docs/deploy.md). CloudFormation writes the
+    value only when the template's value changes, so a later deploy keeps what the operator
+    stored. Keyed by the declaration's ``env``."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, names: Names) -> None:
+        super().__init__(scope, construct_id)
+        self.secrets: dict[str, secretsmanager.Secret] = {}
+        for decl in resources.OPERATOR_SECRETS:
+            secret = secretsmanager.Secret(
+                self,
+                decl.logical_id,
+                secret_name=names.secret(decl.logical_id),
+                description=f"{decl.purpose} (filled by the operator: docs/deploy.md)",
+                # Empty placeholders, not secrets: the operator writes the real values.
+                secret_object_value={key: SecretValue.unsafe_plain_text("") for key in decl.keys},
+            )
+            acknowledge(
+                secret,
+                "AwsSolutions-SMG4",
+                f"{decl.purpose}: third-party credentials issued by the providers' dashboards; "
+                "they cannot be rotated by a Lambda, so the operator rotates them at the provider "
+                "and writes the new values (docs/deploy.md).",
+            )
+            self.secrets[decl.env] = secret

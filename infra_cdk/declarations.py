@@ -14,6 +14,7 @@ from functions.registry import (
     ConsumerDecl,
     ContainerWorkerDecl,
     FunctionDecl,
+    ScheduleDecl,
     StateMachineDecl,
     StreamConsumerDecl,
 )
@@ -42,6 +43,7 @@ class Declarations:
     stream_consumers: tuple[StreamConsumerDecl, ...] = ()
     state_machines: tuple[StateMachineDecl, ...] = ()
     container_workers: tuple[ContainerWorkerDecl, ...] = ()
+    schedules: tuple[ScheduleDecl, ...] = ()
 
     @classmethod
     def from_registry(cls) -> Declarations:
@@ -58,6 +60,7 @@ class Declarations:
             stream_consumers=tuple(registry.STREAM_CONSUMERS),
             state_machines=tuple(registry.STATE_MACHINES),
             container_workers=tuple(registry.CONTAINER_WORKERS),
+            schedules=tuple(registry.SCHEDULES),
         )
 
     def with_additions(self, **more: tuple[object, ...]) -> Declarations:

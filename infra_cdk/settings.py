@@ -59,6 +59,10 @@ class Settings:
     waf_auth_rate_limit: int = 100
     waf_media_rate_limit: int = 20000
     log_level: str = "INFO"
+    # Payments (docs/deploy.md): env name → value, for the ``resources.PAYMENT_VALUES`` given in
+    # context (``payment_context_key``: STRIPE_API_BASE → stripeApiBase). Unset ones keep the
+    # defaults of coursewave.config.Settings.
+    payment_values: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_context(cls, node: Node) -> Settings:
@@ -101,6 +105,7 @@ class Settings:
                 get("wafMediaRateLimit"), "wafMediaRateLimit", cls.waf_media_rate_limit
             ),
             log_level=_log_level(get("logLevel")),
+            payment_values=_payment_values(get),
         )
         if settings.worker_min_capacity > settings.worker_max_capacity:
             raise SettingsError("context workerMinCapacity must not exceed workerMaxCapacity")
@@ -110,6 +115,48 @@ class Settings:
 def client_id_key(provider: resources.FederatedProviderDecl) -> str:
     """The context key of a federated provider's OAuth client id: ``googleClientId``, ..."""
     return f"{provider.api_name}ClientId"
+
+
+def payment_context_key(decl: resources.ValueDecl) -> str:
+    """The context key of a payments value: its env name in camelCase (WEB_APP_URL → webAppUrl)."""
+    first, *rest = decl.env.lower().split("_")
+    return first + "".join(part.capitalize() for part in rest)
+
+
+# Payments values that are whole numbers; the rest are URLs (https) or short codes.
+PAYMENT_NUMBERS = frozenset(
+    {resources.PLATFORM_COMMISSION.env, resources.PAYMENT_PENDING_EXPIRY.env}
+)
+PAYMENT_URLS = frozenset(
+    {
+        resources.STRIPE_API_BASE.env,
+        resources.MOMO_BASE_URL.env,
+        resources.AIRTEL_BASE_URL.env,
+        resources.WEB_APP_URL.env,
+    }
+)
+
+
+def _payment_values(get: Any) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for decl in resources.PAYMENT_VALUES:
+        key = payment_context_key(decl)
+        raw = get(key)
+        if raw is None or str(raw).strip() == "":
+            continue
+        text = str(raw).strip()
+        if decl.env in PAYMENT_NUMBERS:
+            commission = decl.env == resources.PLATFORM_COMMISSION.env
+            number = _count(text, key, 0) if commission else _int(text, key, 0)
+            if commission and number > 10000:
+                raise SettingsError(f"context {key}={text!r} must be at most 10000 (100 %)")
+            text = str(number)
+        elif decl.env in PAYMENT_URLS:
+            if not text.startswith("https://"):
+                raise SettingsError(f"context {key}={text!r} must be an https:// URL")
+            text = text.rstrip("/")
+        values[decl.env] = text
+    return values
 
 
 def _flag(value: Any, key: str, *, default: bool) -> bool:

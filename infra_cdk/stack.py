@@ -13,7 +13,7 @@ from constructs import Construct
 from coursewave import resources
 from functions.registry import MAIL
 from infra_cdk.access import Platform
-from infra_cdk.app_secrets import GeneratedSecrets
+from infra_cdk.app_secrets import GeneratedSecrets, OperatorSecrets
 from infra_cdk.compute import Functions
 from infra_cdk.data import DataTable
 from infra_cdk.declarations import Declarations
@@ -24,6 +24,7 @@ from infra_cdk.media_delivery import MediaDelivery
 from infra_cdk.messaging import Messaging, TableStreamConsumer
 from infra_cdk.monitoring import Monitoring
 from infra_cdk.naming import Names
+from infra_cdk.schedules import Schedules
 from infra_cdk.settings import Settings, SettingsError, client_id_key
 from infra_cdk.storage import Storage
 from infra_cdk.workers import ContainerWorkers
@@ -77,6 +78,7 @@ class CoursewaveStack(Stack):
             self, "Identity", names=names, mail=settings.mail, oauth=self._oauth(settings, edge.url)
         )
         secrets = GeneratedSecrets(self, "Secrets", names=names)
+        operator_secrets = OperatorSecrets(self, "OperatorSecrets", names=names)
         media = MediaDelivery(
             self,
             "MediaDelivery",
@@ -98,6 +100,8 @@ class CoursewaveStack(Stack):
             media=media.signing,
             queues=messaging.queues,
             queue_envs=messaging.queue_envs,
+            operator_secrets=operator_secrets.secrets,
+            payment_values=settings.payment_values,
         )
         functions = Functions(
             self,
@@ -122,6 +126,13 @@ class CoursewaveStack(Stack):
             audience=identity.client.user_pool_client_id,
         )
         messaging.attach_consumers(functions.functions)
+        Schedules(
+            self,
+            "Schedules",
+            schedules=declarations.schedules,
+            functions=functions.functions,
+            names=names,
+        )
         for stream in declarations.stream_consumers:
             TableStreamConsumer(
                 self,
@@ -168,6 +179,11 @@ class CoursewaveStack(Stack):
             "MediaCdnDomain": media.distribution.distribution_domain_name,
             "MediaSigningKeySecret": media.signing_key_secret_name,
             "AlarmTopicArn": monitoring.topic.topic_arn,
+            **{
+                f"{decl.logical_id}Arn": secret.secret_arn
+                for decl in resources.OPERATOR_SECRETS
+                for secret in [operator_secrets.secrets[decl.env]]
+            },
             **{
                 f"{decl.logical_id}Name": storage.buckets[decl.env].bucket_name
                 for decl in resources.BUCKETS

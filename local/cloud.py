@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import secrets
+import uuid
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -127,6 +128,7 @@ def provision(endpoint: str | None) -> Provisioned:
     _user_pool(out)
     _mail(out)
     _secrets(out)
+    _operator_secrets(out)
     _state_machines(out)
     apply_environment(out.env)
     return out
@@ -316,6 +318,28 @@ def _secrets(out: Provisioned) -> None:
             Name=f"coursewave-local-{decl.logical_id}", SecretString=secrets.token_urlsafe(48)
         )
         out.env[decl.env] = secret["ARN"]
+
+
+def _operator_secrets(out: Provisioned) -> None:
+    """Secrets an operator fills in AWS (payment provider credentials): locally a random value
+    per key, which the provider fakes (local/fakes) check as the real providers would."""
+    manager = _client("secretsmanager")
+    for decl in resources.OPERATOR_SECRETS:
+        value = {key: _local_credential(key) for key in decl.keys}
+        secret = manager.create_secret(
+            Name=f"coursewave-local-{decl.logical_id}", SecretString=json.dumps(value)
+        )
+        out.env[decl.env] = secret["ARN"]
+
+
+def _local_credential(key: str) -> str:
+    if key == "stripe_secret_key":
+        return f"sk_test_local_{secrets.token_urlsafe(24)}"
+    if key == "stripe_webhook_secret":
+        return f"whsec_local_{secrets.token_urlsafe(24)}"
+    if key == "momo_api_user":
+        return str(uuid.uuid4())  # MTN's API users are UUIDs
+    return secrets.token_urlsafe(24)
 
 
 def _state_machines(out: Provisioned) -> None:

@@ -24,6 +24,9 @@ MAX_REQUEST_BYTES = 10 * 1024 * 1024  # API Gateway's own payload limit
 # A local-only route: parameters → (status, content type, body) or with extra headers (e.g. a
 # redirect's Location). GET passes the query string; POST the query string and a form body.
 LocalRoute = Callable[[dict[str, str]], tuple[Any, ...]]
+# A local-only handler of a whole path family (e.g. /_local/payments/{id}/complete): (method,
+# path, raw body) → (status, content type, body), or None when the path is not its own.
+LocalHandler = Callable[[str, str, bytes], tuple[int, str, bytes] | None]
 
 
 def compiled_routes() -> list[CompiledRoute]:
@@ -41,10 +44,12 @@ class Gateway:
         authorizer: JwtAuthorizer,
         local_routes: dict[str, LocalRoute] | None = None,
         log: Callable[[str], None] | None = None,
+        local_handlers: list[LocalHandler] | None = None,
     ) -> None:
         self.routes = compiled_routes()
         self.authorizer = authorizer
         self.local_routes = local_routes or {}
+        self.local_handlers = local_handlers or []
         self.log = log
         guards.install()
         self._handlers = {
@@ -64,6 +69,12 @@ class Gateway:
                 params.update(parse_qsl(body.decode("utf-8", errors="replace")))
             status, content_type, payload, *extra = self.local_routes[url.path](params)
             return status, {"Content-Type": content_type, **(extra[0] if extra else {})}, payload
+        if url.path.startswith("/_local/"):
+            for local_handler in self.local_handlers:
+                answered = local_handler(method, url.path, body)
+                if answered is not None:
+                    status, content_type, payload = answered
+                    return status, {"Content-Type": content_type, **cors_headers()}, payload
         if method == "OPTIONS" and "access-control-request-method" in headers:
             return HTTPStatus.NO_CONTENT, cors_preflight_headers(), b""
         found = match(self.routes, method, url.path)

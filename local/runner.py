@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 import json
 import os
@@ -13,17 +14,21 @@ from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
+import requests
+
 from coursewave import resources
 from functions import registry
-from local import fake_github, seed
+from local import fake_github, payments, seed
 from local.authorizer import JwtAuthorizer
 from local.cloud import REGION, MotoCloud, Provisioned, apply_environment, provision
 from local.docs import docs_routes
 from local.fake_oauth import FAKE_COGNITO_PREFIX, FakeHostedUi
+from local.fakes import FakeProviders
 from local.gateway import Gateway, serve
 from local.mailbox import Mailbox
 from local.pollers import (
     Poller,
+    ScheduledPoller,
     SqsPoller,
     StateMachineTarget,
     StreamPoller,
@@ -31,6 +36,11 @@ from local.pollers import (
 )
 
 REQUIRED_TOOLS = ("ffmpeg", "ffprobe")
+
+
+def _deliver_over_http(method: str, url: str, headers: dict[str, str], body: bytes) -> int:
+    """A provider's webhook/callback, sent to the gateway as the real provider sends it."""
+    return requests.request(method, url, headers=headers, data=body, timeout=30).status_code
 
 
 class StartupError(RuntimeError):
@@ -99,7 +109,30 @@ def build_pollers(out: Provisioned, log: Callable[[str], None]) -> list[Poller]:
         )
     for name, queue_url in out.state_machine_queues.items():
         pollers.append(StateMachineTarget(f"sfn-{name}", queue_url, out.state_machines[name], log))
+    for schedule in registry.SCHEDULES:
+        pollers.append(
+            ScheduledPoller(
+                schedule,
+                registry.handler_module(schedule.function).lambda_handler,
+                log,
+                period_seconds=schedule_period(schedule),
+            )
+        )
     return pollers
+
+
+def schedule_period(schedule: registry.ScheduleDecl) -> float:
+    """A schedule's local period: ``local_env`` (seconds) when set, else ``local_seconds``."""
+    raw = os.environ.get(schedule.local_env) if schedule.local_env else None
+    if not raw:
+        return float(schedule.local_seconds)
+    try:
+        seconds = float(raw)
+    except ValueError as exc:
+        raise StartupError(f"{schedule.local_env}={raw!r} must be a number of seconds") from exc
+    if seconds <= 0:
+        raise StartupError(f"{schedule.local_env}={raw!r} must be positive")
+    return seconds
 
 
 @dataclass
@@ -115,6 +148,7 @@ class LocalPlatform:
     server: ThreadingHTTPServer | None = None
     mailbox: Mailbox | None = None
     demo: dict[str, str] = field(default_factory=dict)
+    providers: FakeProviders | None = None
 
     @property
     def url(self) -> str:
@@ -131,13 +165,20 @@ class LocalPlatform:
         # Absolute URLs the API hands out (e.g. playback URLs) point at this gateway.
         env = self.provisioned.env
         env[resources.PUBLIC_BASE_URL.env] = self.url
+        # Stripe's success/cancel pages: the developer's web app when WEB_APP_URL is set, else
+        # this gateway (the fake's checkout page then returns here).
+        env[resources.WEB_APP_URL.env] = os.environ.get(resources.WEB_APP_URL.env) or self.url
         # OAuth sign-in goes through the local stand-in for Cognito's hosted UI (fake_oauth);
         # its demo landing page is an allowed redirect URI besides the front end's.
         env[resources.USER_POOL.domain_env] = f"{self.url}{FAKE_COGNITO_PREFIX}"
         env[resources.USER_POOL.redirect_uris_env] += f",{self.url}/_local/oauth/callback"
         # The GitHub OIDC adapter calls GitHub: locally, a stand-in that knows no code or token.
         env["GITHUB_OAUTH_URL"] = env["GITHUB_API_URL"] = f"{self.url}{fake_github.PREFIX}"
+        # The payment providers' fakes (local/fakes): the adapters' base URLs point at them and
+        # their webhooks/callbacks come back to this gateway over HTTP, as the real ones would.
+        self.providers = payments.start_fakes(env, self.url, _deliver_over_http, asynchronous=True)
         apply_environment(env)
+        self.log(f"payment provider fakes (Stripe, MTN MoMo, Airtel) on {self.providers.url}")
         self.log(
             f"provisioned: table, {len(registry.CONSUMERS)} consumer queue(s) with DLQs, "
             f"{len(registry.STATE_MACHINES)} state machine(s), user pool, buckets, event bus"
@@ -154,7 +195,12 @@ class LocalPlatform:
             **hosted_ui.routes(FAKE_COGNITO_PREFIX),
             **fake_github.routes(),
         }
-        gateway = Gateway(authorizer, local_routes, log=self._request_log)
+        gateway = Gateway(
+            authorizer,
+            local_routes,
+            log=self._request_log,
+            local_handlers=[functools.partial(payments.control, self.providers)],
+        )
         self.server = serve(gateway, self.host, self.port, listener)
         threading.Thread(target=self.server.serve_forever, name="gateway", daemon=True).start()
         if self.seed_demo:
@@ -192,6 +238,7 @@ class LocalPlatform:
             "env": self.provisioned.env,
             "demo_password": self.demo_password,
             "demo_users": self.demo,
+            "fake_providers_url": self.providers.url if self.providers else None,
         }
         partial = path.with_suffix(".partial")
         partial.write_text(json.dumps(state, indent=2))
@@ -205,5 +252,7 @@ class LocalPlatform:
             self.server.server_close()
         for poller in self.pollers:
             poller.join(timeout=5)
+        if self.providers is not None:
+            self.providers.stop()
         if self.cloud is not None:
             self.cloud.stop()

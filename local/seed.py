@@ -16,6 +16,7 @@ from coursewave.clock import now_iso
 from coursewave.resources import ROLE_GROUPS
 from coursewave.users import ACTIVE, PASSWORD, User, new_user_items, normalise_email
 from local.demo_course import seed_demo_course
+from local.demo_paid_course import seed_demo_paid_course
 from local.demo_video import seed_demo_video
 
 DEMO_DOMAIN = "demo.coursewave.dev"
@@ -102,6 +103,10 @@ SEEDERS: list[Callable[[Any], None]] = []
 
 # Courses: a published demo course by the demo instructor (local/demo_course.py).
 SEEDERS.append(seed_demo_course)
+
+# Payments: a paid demo course the demo student can buy on the local checkout page
+# (local/demo_paid_course.py).
+SEEDERS.append(seed_demo_paid_course)
 
 # Media: a generated clip, uploaded and transcoded in the background, then added to the demo
 # course as a preview video lesson (local/demo_video.py).

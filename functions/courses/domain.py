@@ -153,6 +153,8 @@ class Course:
     version: int = 0
     published_at: str | None = None
     archived_at: str | None = None
+    # Extra prices, one per currency other than ``price``'s (checkout: the price in a currency).
+    prices: list[Money] = field(default_factory=list)
 
     # -- derived -------------------------------------------------------------------------------
 
@@ -175,6 +177,12 @@ class Course:
     @property
     def is_published(self) -> bool:
         return self.status == PUBLISHED
+
+    def price_in(self, currency: str | None) -> Money | None:
+        """The course's price in ``currency`` (None: its main price); None if it has none."""
+        if currency is None or currency == self.price.currency:
+            return self.price
+        return next((price for price in self.prices if price.currency == currency), None)
 
     def summary(self) -> Summary:
         return Summary(
@@ -410,3 +418,17 @@ def move_lesson(
 
 def remove_lesson(course: Course, placed: PlacedLesson) -> None:
     placed.section.lessons.remove(placed.lesson)
+
+
+def check_prices(price: Money, prices: list[Money]) -> None:
+    """Extra prices: one per currency, none in the main price's currency, none free, and only
+    on a paid course (a free course is free in every currency)."""
+    currencies = [extra.currency for extra in prices]
+    if price.is_free and prices:
+        raise ValidationFailed.for_field("prices", "a free course has no other prices")
+    if len(set(currencies)) != len(currencies):
+        raise ValidationFailed.for_field("prices", "one price per currency")
+    if price.currency in currencies:
+        raise ValidationFailed.for_field("prices", f"{price.currency} is the main price's currency")
+    if any(extra.is_free for extra in prices):
+        raise ValidationFailed.for_field("prices", "extra prices must be above zero")

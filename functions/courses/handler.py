@@ -91,6 +91,7 @@ def create_course(body: CourseIn, principal: Principal) -> CourseOut:
         level=body.level,
         tags=body.tags,
         price=body.price.to_money(),
+        prices=[price.to_money() for price in body.prices],
     )
     return course_out(course)
 
@@ -107,6 +108,8 @@ def update_course(id: str, body: CoursePatch, principal: Principal) -> CourseOut
     changes = body.changes()
     if body.price is not None:
         changes["price"] = body.price.to_money()
+    if body.prices is not None:
+        changes["prices"] = [price.to_money() for price in body.prices]
     return course_out(logic.update_course(principal, id, changes))
 
 

@@ -117,7 +117,9 @@ def create_course(
     level: str,
     tags: list[str],
     price: Money,
+    prices: list[Money] | None = None,
 ) -> Course:
+    domain.check_prices(price, prices or [])
     moment = now_iso()
     course = Course(
         id=new_id(COURSE_ID_PREFIX),
@@ -129,6 +131,7 @@ def create_course(
         level=level,
         tags=tags,
         price=price,
+        prices=list(prices or []),
         instructor_id=principal.user_id,
         instructor_name=principal.name,
         created_at=moment,
@@ -188,6 +191,8 @@ def update_course(principal: Principal, course_id: str, changes: dict[str, Any])
     def apply(course: Course, _: Bundle) -> CourseChange:
         for name, value in changes.items():
             setattr(course, name, value)
+        if "price" in changes or "prices" in changes:
+            domain.check_prices(course.price, course.prices)
         return CourseChange()
 
     return _edit(principal, course_id, apply)

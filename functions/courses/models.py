@@ -96,6 +96,7 @@ class CourseIn(Strict):
     level: Level
     tags: Annotated[list[Tag], Field(max_length=10)] = []
     price: PriceIn
+    prices: Annotated[list[PriceIn], Field(max_length=10)] = []
 
 
 class NotNullable(Strict):
@@ -147,6 +148,7 @@ class CoursePatch(NotNullable):
     level: Level | None = None
     tags: Annotated[list[Tag], Field(max_length=10)] | None = None
     price: PriceIn | None = None
+    prices: Annotated[list[PriceIn], Field(max_length=10)] | None = None
     thumbnail_url: HttpsUrl | None = None
 
 

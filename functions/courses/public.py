@@ -36,6 +36,7 @@ from functions.courses.domain import (
     progress_percent,
     visible,
 )
+from functions.courses.money import CURRENCY_EXPONENTS
 
 if TYPE_CHECKING:
     from pynamodb.transactions import TransactWrite
@@ -58,6 +59,7 @@ __all__ = [
     "count_enrollment",
     "course",
     "courses_by_id",
+    "currency_exponent",
     "existing_lesson",
     "is_course_id",
     "is_manager",
@@ -116,6 +118,11 @@ def read_course(
     return CourseRead(course_id=bundle.course_id, course=bundle.course, bodies=bodies, extra=extra)
 
 
+def currency_exponent(currency: str) -> int:
+    """The ISO 4217 minor-unit exponent of ``currency`` (RWF 0, USD 2, KWD 3; unknown: 2)."""
+    return CURRENCY_EXPONENTS.get(currency.upper(), 2)
+
+
 def course(course_id: str) -> Course | None:
     """The course by id (one GetItem); None if there is none."""
     return repository.get_course(course_id)
@@ -126,11 +133,14 @@ def courses_by_id(course_ids: Iterable[str]) -> dict[str, Course]:
     return repository.courses_by_id(course_ids)
 
 
-def count_enrollment(tx: TransactWrite, course_id: str, delta: int) -> None:
+def count_enrollment(
+    tx: TransactWrite, course_id: str, delta: int, *, require_published: bool = True
+) -> None:
     """Add the course's side of an enrollment to ``tx``: ``delta`` on its enrollment count (a
-    new enrollment requires the course to be published: the transaction fails on that
-    condition otherwise) and a catalog refresh."""
-    repository.count_enrollment(tx, course_id, delta)
+    new enrollment requires the course to be published unless ``require_published`` is False —
+    a paid one stands even if the course was unpublished while the learner paid — the
+    transaction fails on that condition otherwise) and a catalog refresh."""
+    repository.count_enrollment(tx, course_id, delta, require_published=require_published)
 
 
 # -- for the media domain ----------------------------------------------------------------------

@@ -91,6 +91,11 @@ class OutlineLessonMap(MapAttribute):
     unlock_after_days = NumberAttribute(null=True)
 
 
+class PriceMap(MapAttribute):
+    amount = NumberAttribute()
+    currency = UnicodeAttribute()
+
+
 class SectionMap(MapAttribute):
     section_id = UnicodeAttribute()
     title = UnicodeAttribute()
@@ -108,6 +113,8 @@ class CourseItem(Item, discriminator="Course"):
     tags = ListAttribute(of=UnicodeAttribute, default=list)
     price_amount = NumberAttribute()
     price_currency = UnicodeAttribute()
+    # Extra prices: [{"amount": n, "currency": "RWF"}, …] (one per currency).
+    prices = ListAttribute(of=PriceMap, null=True)
     instructor_id = UnicodeAttribute()
     instructor_name = UnicodeAttribute()
     thumbnail_url = UnicodeAttribute(null=True)
@@ -306,6 +313,7 @@ def to_course(item: CourseItem) -> Course:
         level=item.level,
         tags=list(item.tags or []),
         price=Money(int(item.price_amount), item.price_currency),
+        prices=[Money(int(p.amount), p.currency) for p in item.prices or []],
         instructor_id=item.instructor_id,
         instructor_name=item.instructor_name,
         thumbnail_url=item.thumbnail_url,
@@ -377,6 +385,7 @@ def _course_item(course: Course) -> CourseItem:
             tags=list(course.tags),
             price_amount=course.price.amount,
             price_currency=course.price.currency,
+            prices=_price_maps(course) or None,
             instructor_id=course.instructor_id,
             instructor_name=course.instructor_name,
             thumbnail_url=course.thumbnail_url,
@@ -601,6 +610,10 @@ def insert_course(course: Course, events: list[OutboxEvent]) -> None:
         raise
 
 
+def _price_maps(course: Course) -> list[PriceMap]:
+    return [PriceMap(amount=price.amount, currency=price.currency) for price in course.prices]
+
+
 def _editable_actions(course: Course) -> list[Any]:
     """SET every attribute an editor owns (never the counters), REMOVE the ones now empty."""
     values: list[tuple[Any, Any]] = [
@@ -612,6 +625,7 @@ def _editable_actions(course: Course) -> list[Any]:
         (CourseItem.tags, list(course.tags)),
         (CourseItem.price_amount, course.price.amount),
         (CourseItem.price_currency, course.price.currency),
+        (CourseItem.prices, _price_maps(course) or None),
         (CourseItem.thumbnail_url, course.thumbnail_url),
         (CourseItem.status, course.status),
         (CourseItem.sections, _section_maps(course)),
@@ -674,12 +688,14 @@ def save_course(course: Course, change: CourseChange) -> None:
     course.version += 1
 
 
-def count_enrollment(tx: TransactWrite, course_id: str, delta: int) -> None:
+def count_enrollment(
+    tx: TransactWrite, course_id: str, delta: int, *, require_published: bool = True
+) -> None:
     """Add ``delta`` to the course's enrollment count inside ``tx`` (a new enrollment: the
-    course must still be published, else the transaction fails on its condition), with the
-    catalog refresh that popularity moved."""
+    course must still be published unless ``require_published`` is False, else the transaction
+    fails on its condition), with the catalog refresh that popularity moved."""
     course = keyed(CourseItem(course_id=course_id))
-    condition = CourseItem.status == PUBLISHED if delta > 0 else None
+    condition = CourseItem.status == PUBLISHED if delta > 0 and require_published else None
     tx.update(course, actions=[CourseItem.enrollment_count.add(delta)], condition=condition)
     tx.save(catalog_refresh(course_id))
 

@@ -18,7 +18,11 @@ from functions.courses.public import (
 
 ACTIVE = "active"
 COMPLETED = "completed"
+# A paid enrollment whose payment was refunded: no content, no playback; the learner may buy
+# the course again (the same item becomes active again).
+REVOKED = "revoked"
 FREE = "free"
+PAID = "paid"
 
 
 def activity_stamp(moment: datetime) -> str:
@@ -42,6 +46,11 @@ class Enrollment:
     last_lesson_id: str | None = None
     last_position_seconds: int | None = None
     version: int = 0
+    payment_id: str | None = None
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.status == REVOKED
 
     @property
     def enrolled_at_time(self) -> datetime:

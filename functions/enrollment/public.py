@@ -1,8 +1,99 @@
-"""What other domains may use of the enrollment domain: plain functions and plain types."""
+"""What other domains may use of the enrollment domain: plain functions and plain types.
+
+Payments (above) enrolls a paying learner and revokes a refunded enrollment through
+``add_paid_enrollment`` and ``add_revocation``: each adds enrollment's own items and events to
+the caller's transaction, so a payment's success and its enrollment (or a refund and the
+revocation) are one atomic write. Enrollment never imports payments.
+"""
 
 from __future__ import annotations
 
-from functions.enrollment.domain import ViewableLesson
+from typing import Any
+
+from coursewave.clock import iso, new_id, now
+from coursewave.db import Key
+from coursewave.events import domain_event
+from functions.enrollment import domain, repository
+from functions.enrollment.domain import Enrollment, ViewableLesson
 from functions.enrollment.logic import viewable_lesson
 
-__all__ = ["ViewableLesson", "viewable_lesson"]
+__all__ = [
+    "Enrollment",
+    "ViewableLesson",
+    "add_paid_enrollment",
+    "add_revocation",
+    "decode_enrollment",
+    "enrollment_key",
+    "viewable_lesson",
+]
+
+
+def enrollment_key(user_id: str, course_id: str) -> Key:
+    """The key of a learner's enrollment in a course, to read it in a caller's batch."""
+    return repository.enrollment_key(user_id, course_id)
+
+
+def decode_enrollment(raw: dict[str, Any] | None) -> Enrollment | None:
+    """The enrollment from its raw item (read by ``enrollment_key``); revoked ones included."""
+    return repository.decode(raw)
+
+
+def add_paid_enrollment(
+    tx: Any,
+    *,
+    user_id: str,
+    user_name: str,
+    user_email: str,
+    course_id: str,
+    payment_id: str,
+    price: dict[str, Any],
+) -> str:
+    """Add the learner's paid enrollment to ``tx`` (fails the transaction on its condition if
+    the learner already holds an active enrollment) with ``EnrollmentCreated``; returns its id."""
+    moment = now()
+    enrollment = Enrollment(
+        id=new_id("enr_"),
+        user_id=user_id,
+        course_id=course_id,
+        user_name=user_name,
+        user_email=user_email,
+        enrolled_at=iso(moment),
+        last_activity_at=domain.activity_stamp(moment),
+        source=domain.PAID,
+        payment_id=payment_id,
+    )
+    event = domain_event(
+        "enrollment",
+        "EnrollmentCreated",
+        {
+            "enrollment_id": enrollment.id,
+            "course_id": course_id,
+            "user_id": user_id,
+            "source": domain.PAID,
+            "enrolled_at": enrollment.enrolled_at,
+            "price": price,
+            "payment_id": payment_id,
+        },
+    )
+    repository.add_paid(tx, enrollment, event)
+    return enrollment.id
+
+
+def add_revocation(
+    tx: Any, *, user_id: str, course_id: str, enrollment_id: str, payment_id: str
+) -> None:
+    """Add to ``tx``: the enrollment ``payment_id`` bought becomes revoked (the transaction fails
+    on its condition if the enrollment is not that payment's), with ``EnrollmentRevoked``."""
+    event = domain_event(
+        "enrollment",
+        "EnrollmentRevoked",
+        {
+            "enrollment_id": enrollment_id,
+            "course_id": course_id,
+            "user_id": user_id,
+            "reason": "refunded",
+            "payment_id": payment_id,
+            "revoked_at": iso(now()),
+        },
+    )
+    repository.add_revocation(tx, user_id, course_id, payment_id, event)

@@ -51,6 +51,7 @@ class EnrollmentItem(Item, discriminator="Enrollment"):
     last_position_seconds = NumberAttribute(null=True)
     last_activity_at = UnicodeAttribute()
     version = NumberAttribute(default=0)
+    payment_id = UnicodeAttribute(null=True)  # the payment of a paid enrollment
 
     @staticmethod
     def key_of(user_id: str, course_id: str) -> Key:
@@ -94,6 +95,7 @@ def to_enrollment(item: EnrollmentItem) -> Enrollment:
         ),
         last_activity_at=item.last_activity_at,
         version=int(item.version or 0),
+        payment_id=item.payment_id,
     )
 
 
@@ -114,6 +116,7 @@ def _item(enrollment: Enrollment) -> EnrollmentItem:
             last_position_seconds=enrollment.last_position_seconds,
             last_activity_at=enrollment.last_activity_at,
             version=enrollment.version,
+            payment_id=enrollment.payment_id,
         )
     )
 
@@ -164,6 +167,8 @@ def read(
             EnrollmentItem, found.extra.get(EnrollmentItem.key_of(user_id, found.course_id))
         )
         enrollment = to_enrollment(item) if item is not None else None
+        if enrollment is not None and enrollment.is_revoked:
+            enrollment = None  # a refunded enrollment opens nothing: as if there were none
     return Seen(
         course_id=found.course_id,
         course=found.course,
@@ -298,3 +303,40 @@ def anonymise(enrollment: Enrollment, name: str, email: str) -> None:
     except UpdateError as exc:
         if exc.cause_response_code != "ConditionalCheckFailedException":
             raise
+
+
+# -- paid enrollments (called by the payments domain through ``public``) ------------------------
+
+
+def enrollment_key(user_id: str, course_id: str) -> Key:
+    return EnrollmentItem.key_of(user_id, course_id)
+
+
+def decode(raw: dict[str, Any] | None) -> Enrollment | None:
+    item = _decode(EnrollmentItem, raw)
+    return to_enrollment(item) if item is not None else None
+
+
+def add_paid(tx: Any, enrollment: Enrollment, event: OutboxEvent) -> None:
+    """Add a paid enrollment to ``tx``: written if the learner has none or only a revoked one
+    (the natural key makes it exactly once), +1 on the course's count, and its event."""
+    tx.save(
+        _item(enrollment),
+        condition=EnrollmentItem.PK.does_not_exist() | (EnrollmentItem.status == "revoked"),
+    )
+    courses.count_enrollment(tx, enrollment.course_id, 1, require_published=False)
+    tx.save(event)
+
+
+def add_revocation(
+    tx: Any, user_id: str, course_id: str, payment_id: str, event: OutboxEvent
+) -> None:
+    """Add to ``tx``: the enrollment bought by ``payment_id`` becomes revoked, -1 on the count."""
+    item = keyed(EnrollmentItem(user_id=user_id, course_id=course_id))
+    tx.update(
+        item,
+        actions=[EnrollmentItem.status.set("revoked"), EnrollmentItem.version.add(1)],
+        condition=EnrollmentItem.payment_id == payment_id,
+    )
+    courses.count_enrollment(tx, course_id, -1)
+    tx.save(event)

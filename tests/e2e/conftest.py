@@ -66,6 +66,9 @@ def local_runner(workdir: Path, extra_env: dict[str, str] | None = None) -> Iter
         "COURSEWAVE_PORT": "0",  # the runner binds any free port and reports it: no race
         "COURSEWAVE_DEMO_PASSWORD": DEMO_PASSWORD,
         "PYTHONUNBUFFERED": "1",
+        # The payments reconcile timer (30 s by default): fast, so a dropped callback settles
+        # within the e2e test's patience.
+        "PAYMENTS_RECONCILE_SECONDS": os.environ.get("PAYMENTS_RECONCILE_SECONDS", "2"),
         **(extra_env or {}),
     }
     with log_path.open("w") as log:

@@ -29,11 +29,11 @@ from functions import registry
 from local.apigw import CompiledRoute
 from local.cloud import Provisioned, provision
 from local.gateway import compiled_routes
-from local.pollers import SqsPoller, StateMachineTarget, StreamPoller
+from local.pollers import ScheduledPoller, SqsPoller, StateMachineTarget, StreamPoller
 from local.runner import build_pollers
 from tests.infra.conftest import Build
 
-KINDS = ("route", "rule", "queue", "mapping", "state machine", "container worker")
+KINDS = ("route", "rule", "queue", "mapping", "state machine", "container worker", "schedule")
 
 
 def _key(value: Any) -> str:
@@ -140,6 +140,15 @@ def cdk_side(build: Build) -> set[tuple[str, str]]:
             queue = t.queue({"Ref": env["QUEUE_NAME"]["Fn::GetAtt"][0]})
             module = container["Command"][-1]
             found.add(("container worker", f"{module} ← queue {queue}"))
+    for _, schedule in t.of_type("AWS::Scheduler::Schedule"):
+        function = t.function({"Fn::GetAtt": schedule["Target"]["Arn"]["Fn::GetAtt"]})
+        found.add(
+            (
+                "schedule",
+                f"{t.short(schedule['Name'])} {schedule['ScheduleExpression']} → function "
+                f"{function}",
+            )
+        )
     return found
 
 
@@ -204,6 +213,16 @@ def local_side(out: Provisioned) -> set[tuple[str, str]]:
     for poller in build_pollers(out, lambda _line: None):
         if isinstance(poller, StateMachineTarget):
             continue  # counted as the rule's target
+        if isinstance(poller, ScheduledPoller):
+            # The timer fires the same declaration (its local period is a local setting).
+            decl = poller.decl
+            found.add(
+                (
+                    "schedule",
+                    f"{decl.name} rate({decl.rate_minutes} minutes) → function {decl.function}",
+                )
+            )
+            continue
         if isinstance(poller, StreamPoller):
             origin = f"table stream {_key([poller.decl.filter_pattern])}"
             found.add(

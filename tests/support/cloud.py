@@ -8,6 +8,7 @@ a real Cognito access token.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,14 +21,15 @@ from moto import mock_aws
 
 from coursewave.events import OutboxEvent
 from functions import registry
-from local import seed
+from local import payments, seed
 from local.apigw import match
 from local.authorizer import JwtAuthorizer
 from local.cloud import Provisioned, provision
+from local.fakes import FakeProviders
 from local.gateway import Gateway
 from local.mailbox import Mailbox
 from local.pollers import Poller, SqsPoller, StreamPoller
-from tests.support import authz
+from tests.support import authz, fake_providers
 from tests.support.contracts import validate_detail
 
 ROLE_SETS = {
@@ -74,6 +76,8 @@ class Platform:
     pollers: list[Poller] = field(default_factory=list)
     # user id → persona name (``Personas`` registers its callers), for the authz records
     persona_names: dict[str, str] = field(default_factory=dict)
+    # The payment providers' fakes (Stripe, MTN MoMo, Airtel): knobs, complete(), redeliver().
+    providers: FakeProviders | None = None
 
     def call(
         self,
@@ -157,10 +161,19 @@ class Platform:
 def in_process_platform() -> Iterator[Platform]:
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
         out = provision(None)
+        holder: list[Platform] = []
+        providers = fake_providers.start(out, lambda: holder[0].call)
         authorizer = JwtAuthorizer(out.jwks_url, out.issuer, out.client_id)
-        platform = Platform(out, Gateway(authorizer), Mailbox("us-east-1"))
+        gateway = Gateway(
+            authorizer, local_handlers=[functools.partial(payments.control, providers)]
+        )
+        platform = Platform(out, gateway, Mailbox("us-east-1"), providers=providers)
+        holder.append(platform)
         platform.pollers = _pollers(out)
-        yield platform
+        try:
+            yield platform
+        finally:
+            providers.stop()
 
 
 def _pollers(out: Provisioned) -> list[Poller]:

@@ -63,6 +63,10 @@ class Access:
     public: bool = False
     roles: frozenset[str] = frozenset()
     who: str = ""
+    # The route needs a token, but the handler checks the caller's record itself (it reads the
+    # user in its own BatchGetItem and calls ``authorize_user`` with this access): the route
+    # gets the verified ``claims`` instead of a ``principal`` (one round trip fewer).
+    user_checked_by_handler: bool = False
 
     @property
     def scopes(self) -> tuple[str, ...]:
@@ -90,6 +94,11 @@ def roles(*names: str, who: str = "") -> Access:
 
 def signed_in(who: str) -> Access:
     return Access(who=who)
+
+
+def signed_in_checked_by_handler(who: str = "") -> Access:
+    """A signed-in route whose handler applies ``authorize_user`` to the record it batch-reads."""
+    return Access(who=who, user_checked_by_handler=True)
 
 
 @dataclass(frozen=True)
@@ -299,7 +308,12 @@ class Api:
                 if not SAFE_PATH_VALUE.match(value):
                     raise NotFound(f"No such {name.removesuffix('_id').replace('_', ' ')}.")
             kwargs: dict[str, Any] = {k: v for k, v in path_params.items() if k in wants}
-            if not spec.access.public or "principal" in wants:
+            if spec.access.user_checked_by_handler:
+                claims = jwt_claims(event)
+                if claims is None:
+                    raise Unauthenticated("A valid bearer token is required.")
+                kwargs["claims"] = claims
+            elif not spec.access.public or "principal" in wants:
                 principal = authorize(spec.access, event)
                 if "principal" in wants:
                     kwargs["principal"] = principal

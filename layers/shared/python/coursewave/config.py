@@ -56,6 +56,25 @@ class Settings(BaseModel):
     google_client_id: str | None = Field(default=None, alias=resources.GOOGLE.client_id_env)
     github_oauth_url: str = Field(default="https://github.com", alias="GITHUB_OAUTH_URL")
     github_api_url: str = Field(default="https://api.github.com", alias="GITHUB_API_URL")
+    # Payments (docs/payments.md): the providers' credentials (a JSON secret the operator fills;
+    # locally the runner generates it), their base URLs, and the platform's rules.
+    payments_secret_id: str | None = Field(default=None, alias=resources.PAYMENTS_SECRET.env)
+    stripe_api_base: str = Field(
+        default="https://api.stripe.com", alias=resources.STRIPE_API_BASE.env
+    )
+    momo_base_url: str | None = Field(default=None, alias=resources.MOMO_BASE_URL.env)
+    momo_target_environment: str = Field(
+        default="sandbox", alias=resources.MOMO_TARGET_ENVIRONMENT.env
+    )
+    airtel_base_url: str | None = Field(default=None, alias=resources.AIRTEL_BASE_URL.env)
+    airtel_country: str | None = Field(default=None, alias=resources.AIRTEL_COUNTRY.env)
+    web_app_url: str | None = Field(default=None, alias=resources.WEB_APP_URL.env)
+    platform_commission_bps: int = Field(
+        default=2000, ge=0, le=10000, alias=resources.PLATFORM_COMMISSION.env
+    )
+    payment_pending_expiry_minutes: int = Field(
+        default=60, ge=1, alias=resources.PAYMENT_PENDING_EXPIRY.env
+    )
     # A header the trusted proxy in front of the API sets to "<client address>:<port>"
     # (CloudFront: cloudfront-viewer-address); unset: API Gateway's sourceIp is the client.
     client_ip_header: str | None = Field(default=None, alias=resources.CLIENT_IP_HEADER.env)

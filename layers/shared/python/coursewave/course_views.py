@@ -93,6 +93,8 @@ class CourseLike(Protocol):
     def created_at(self) -> str: ...
     @property
     def updated_at(self) -> str: ...
+    @property
+    def prices(self) -> Sequence[MoneyLike]: ...
     def summary(self) -> SummaryLike: ...
 
 
@@ -184,6 +186,9 @@ class SectionOut(Out):
 
 
 class CourseOut(CourseSummaryOut):
+    # Extra prices in other currencies (one per currency) beside ``price``: checkout takes the
+    # one in the currency asked for; no conversion happens anywhere.
+    prices: list[PriceOut] = []
     description: str
     status: str
     sections: list[SectionOut]
@@ -222,6 +227,7 @@ def course_out(course: CourseLike, lock: Lock = _open) -> CourseOut:
     """The course page; ``lock(lesson)`` gives a lesson's ``locked_until`` for this caller."""
     return CourseOut(
         **summary_fields(course.summary()),
+        prices=[PriceOut.of(price) for price in course.prices],
         description=course.description,
         status=course.status,
         sections=[

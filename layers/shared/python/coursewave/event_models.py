@@ -80,16 +80,34 @@ class CoursePublished(_CourseData):
 class EnrollmentCreated(EventData):
     """A learner enrolled in a course, exactly once per (learner, course): written in the same
     transaction as the enrollment and the course's enrollment count. Emitted with source
-    coursewave.enrollment; `source` says how (free; payments will add paid)."""
+    coursewave.enrollment; `source` says how: free, or paid (then `payment_id` names the
+    succeeded payment, and the enrollment was written in the same transaction as the payment's
+    success; a learner whose paid enrollment was revoked by a refund may buy again)."""
 
     publisher = "enrollment"
 
     enrollment_id: Id
     course_id: Id
     user_id: Id
-    source: Literal["free"]
+    source: Literal["free", "paid"]
     enrolled_at: Timestamp
     price: Price
+    payment_id: Id | None = None
+
+
+class EnrollmentRevoked(EventData):
+    """A paid enrollment was revoked because its payment was refunded: from the same transaction
+    on the learner gets no content and no playback (source coursewave.enrollment). Certificates
+    for the course are revoked with reason `refunded` (`reason`)."""
+
+    publisher = "enrollment"
+
+    enrollment_id: Id
+    course_id: Id
+    user_id: Id
+    reason: Literal["refunded"]
+    payment_id: Id
+    revoked_at: Timestamp
 
 
 class LessonCompleted(EventData):
@@ -119,6 +137,74 @@ class CourseCompleted(EventData):
     user_id: Id
     completed_at: Timestamp
     lesson_count: int = Field(ge=1)
+
+
+PaymentProvider = Literal["stripe", "mtn_momo", "airtel_money"]
+
+
+class PaymentNotified(EventData):
+    """Internal to payments (source coursewave.payments): a provider's webhook or callback
+    verified and seen for the first time (deduplicated on `provider_event_id`). The payments
+    consumer re-reads the provider's status before acting on it: the notification itself is
+    never trusted for the outcome."""
+
+    publisher = "payments"
+
+    provider: PaymentProvider
+    provider_event_id: Id
+    provider_ref: Id
+    payment_id: Id | None
+    received_at: Timestamp
+
+
+class _PaymentData(EventData):
+    payment_id: Id
+    user_id: Id
+    course_id: Id
+    instructor_id: Id
+    provider: PaymentProvider
+    amount: Price
+    coupon_code: Id | None
+
+
+class PaymentSucceeded(_PaymentData):
+    """A payment succeeded, exactly once per payment (source coursewave.payments), written in
+    the same transaction as the payment's status, its ledger entry and the learner's paid
+    enrollment. `provider_ref` is the provider's id of the payment (null for a payment a coupon
+    made free, which no provider saw)."""
+
+    publisher = "payments"
+
+    provider_ref: Id | None
+    succeeded_at: Timestamp
+    gross: Price
+    provider_fee: Price
+    commission: Price
+    instructor_net: Price
+
+
+class PaymentFailed(_PaymentData):
+    """A pending payment ended without money moving (source coursewave.payments): the provider
+    declined it (`failed`), the payer cancelled (`cancelled`) or nobody completed it in time
+    (`expired`). Its coupon reservation is released in the same transaction."""
+
+    publisher = "payments"
+
+    status: Literal["failed", "cancelled", "expired"]
+    ended_at: Timestamp
+
+
+class PaymentRefunded(_PaymentData):
+    """An admin refunded a succeeded payment in full (source coursewave.payments): through the
+    provider's refund API (Stripe) or recorded as a manual mobile-money refund with the
+    provider's reference. The paid enrollment is revoked in the same transaction."""
+
+    publisher = "payments"
+
+    refund_ref: Id
+    manual: bool
+    refunded_by: Id
+    refunded_at: Timestamp
 
 
 class MediaReady(EventData):
@@ -212,6 +298,7 @@ EVENTS: dict[str, type[EventData]] = {
         CourseCreated,
         CoursePublished,
         EnrollmentCreated,
+        EnrollmentRevoked,
         LessonCompleted,
         CourseCompleted,
         MediaReady,
@@ -219,6 +306,10 @@ EVENTS: dict[str, type[EventData]] = {
         UserRegistered,
         UserBanned,
         UserDeleted,
+        PaymentNotified,
+        PaymentSucceeded,
+        PaymentFailed,
+        PaymentRefunded,
     )
 }
 

@@ -53,6 +53,22 @@ class SecretDecl:
 
 
 @dataclass(frozen=True)
+class OperatorSecretDecl:
+    """A Secrets Manager secret the stack creates empty and the operator fills (JSON object).
+
+    Used for third-party credentials we cannot generate (payment providers). Functions receive
+    its id in ``env``; ``keys`` are the JSON keys it holds (docs/deploy.md says where each comes
+    from). The local runner generates a value for every key at start (the fakes read the same
+    secret), so locally nothing is filled by hand.
+    """
+
+    logical_id: str
+    env: str
+    purpose: str
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class BusDecl:
     logical_id: str
     env: str
@@ -202,6 +218,64 @@ PLAYBACK_TOKEN_SECRET = SecretDecl(
 )
 SECRETS = (PLAYBACK_TOKEN_SECRET,)
 
+# Payments (docs/payments.md). The secret is JSON with these keys; the adapters read it lazily.
+PAYMENTS_SECRET = OperatorSecretDecl(
+    logical_id="PaymentsSecret",
+    env="PAYMENTS_SECRET_ID",
+    purpose="payment provider credentials: Stripe, MTN MoMo Collections, Airtel Money",
+    keys=(
+        "stripe_secret_key",  # sk_live_… / sk_test_…
+        "stripe_webhook_secret",  # whsec_… of the webhook endpoint
+        "momo_api_user",  # the API user (a UUID) of the Collections product
+        "momo_api_key",
+        "momo_subscription_key",  # Ocp-Apim-Subscription-Key of the Collections product
+        "momo_callback_token",  # a random value we append to the callback URL (?token=)
+        "airtel_client_id",
+        "airtel_client_secret",
+        "airtel_callback_secret",  # HMAC key of Airtel's callback (when Airtel sends one)
+    ),
+)
+OPERATOR_SECRETS = (PAYMENTS_SECRET,)
+
+STRIPE_API_BASE = ValueDecl(
+    env="STRIPE_API_BASE", purpose="Stripe's API base URL (https://api.stripe.com; local: fake)"
+)
+MOMO_BASE_URL = ValueDecl(
+    env="MOMO_BASE_URL",
+    purpose="MTN MoMo API base URL (https://sandbox.momodeveloper.mtn.com or the live host)",
+)
+MOMO_TARGET_ENVIRONMENT = ValueDecl(
+    env="MOMO_TARGET_ENVIRONMENT", purpose="MTN MoMo X-Target-Environment (sandbox, mtnrwanda…)"
+)
+AIRTEL_BASE_URL = ValueDecl(
+    env="AIRTEL_BASE_URL",
+    purpose="Airtel Money API base URL (https://openapiuat.airtel.africa or the live host)",
+)
+AIRTEL_COUNTRY = ValueDecl(env="AIRTEL_COUNTRY", purpose="Airtel Money X-Country (UG, RW, …)")
+WEB_APP_URL = ValueDecl(
+    env="WEB_APP_URL", purpose="the web app's base URL (Stripe's success_url / cancel_url)"
+)
+PLATFORM_COMMISSION = ValueDecl(
+    env="PLATFORM_COMMISSION_BPS",
+    purpose="the platform's commission on each payment, in basis points (2000 = 20 %)",
+)
+PAYMENT_PENDING_EXPIRY = ValueDecl(
+    env="PAYMENT_PENDING_EXPIRY_MINUTES",
+    purpose="age after which the reconciler expires a payment the provider still reports pending",
+)
+PAYMENT_VALUES = (
+    STRIPE_API_BASE,
+    MOMO_BASE_URL,
+    MOMO_TARGET_ENVIRONMENT,
+    AIRTEL_BASE_URL,
+    AIRTEL_COUNTRY,
+    WEB_APP_URL,
+    PLATFORM_COMMISSION,
+    PAYMENT_PENDING_EXPIRY,
+)
+# The environment the ``payments`` use (functions/registry.py PAYMENTS) sets on a function.
+PAYMENTS_ENV = (PAYMENTS_SECRET.env, *(decl.env for decl in PAYMENT_VALUES))
+
 EVENT_BUS = BusDecl(logical_id="EventBus", env="EVENT_BUS_NAME", name="coursewave")
 
 TRANSCODE_QUEUE = QueueDecl(name="transcode", env="TRANSCODE_QUEUE_URL")
@@ -290,6 +364,7 @@ def declared_env_names() -> frozenset[str]:
             *(decl.env for decl in SECRETS),
             *(decl.env for decl in QUEUES),
             *(decl.env for decl in VALUES),
+            *PAYMENTS_ENV,
             MEDIA_CDN.domain_env,
             MEDIA_CDN.key_id_env,
             MEDIA_CDN.key_secret_env,
