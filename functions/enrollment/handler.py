@@ -184,6 +184,7 @@ def list_my_enrollments(query: PageQuery, principal: Principal) -> EnrollmentPag
     response=DashboardOut,
 )
 def get_dashboard(principal: Principal) -> DashboardOut:
+    board = logic.dashboard(principal)
     return DashboardOut(
         enrollments=[
             DashboardEnrollment(
@@ -193,10 +194,8 @@ def get_dashboard(principal: Principal) -> DashboardOut:
                 last_lesson_id=enrollment.last_lesson_id,
                 completed_at=enrollment.completed_at,
             )
-            for enrollment, course in logic.dashboard(principal)
+            for enrollment, course in board.enrollments
         ],
-        # Certificates and notifications are domains of their own that do not exist yet:
-        # there is nothing of theirs to show.
-        certificates=[],
-        notifications_unread=0,
+        certificates=board.tiles.certificates,
+        notifications_unread=board.tiles.notifications_unread,
     )

@@ -252,11 +252,21 @@ def my_enrollments(
     return [(e, by_id.get(e.course_id)) for e in found], encode_cursor(last_key)
 
 
-def dashboard(principal: Principal) -> list[tuple[Enrollment, Course]]:
-    """The learner's most recently active enrollments with their courses."""
+@dataclass(frozen=True)
+class Dashboard:
+    enrollments: list[tuple[Enrollment, Course]]
+    tiles: repository.Tiles
+
+
+def dashboard(principal: Principal) -> Dashboard:
+    """The learner's most recently active enrollments with their courses, and the tiles the
+    domains above keep (three round trips: the index Query, the courses' BatchGet, the tiles)."""
     recent = repository.recently_active(principal.user_id, DASHBOARD_SIZE)
     by_id = courses.courses_by_id(e.course_id for e in recent)
-    return [(e, by_id[e.course_id]) for e in recent if e.course_id in by_id]
+    return Dashboard(
+        enrollments=[(e, by_id[e.course_id]) for e in recent if e.course_id in by_id],
+        tiles=repository.tiles(principal.user_id),
+    )
 
 
 # -- erasure -----------------------------------------------------------------------------------

@@ -4,6 +4,11 @@ Payments (above) enrolls a paying learner and revokes a refunded enrollment thro
 ``add_paid_enrollment`` and ``add_revocation``: each adds enrollment's own items and events to
 the caller's transaction, so a payment's success and its enrollment (or a refund and the
 revocation) are one atomic write. Enrollment never imports payments.
+
+The dashboard (served here) shows tiles that higher domains keep through ``add_unread_change``,
+``add_unread_reset``, ``add_certificate_card`` and ``add_certificate_card_removal``: each adds
+one write to the caller's transaction, so the tile changes atomically with the caller's own
+item (a notification marked read and the unread count, a certificate issued and its card).
 """
 
 from __future__ import annotations
@@ -20,8 +25,12 @@ from functions.enrollment.logic import viewable_lesson
 __all__ = [
     "Enrollment",
     "ViewableLesson",
+    "add_certificate_card",
+    "add_certificate_card_removal",
     "add_paid_enrollment",
     "add_revocation",
+    "add_unread_change",
+    "add_unread_reset",
     "decode_enrollment",
     "enrollment_key",
     "viewable_lesson",
@@ -97,3 +106,23 @@ def add_revocation(
         },
     )
     repository.add_revocation(tx, user_id, course_id, payment_id, event)
+
+
+def add_unread_change(tx: Any, user_id: str, delta: int) -> None:
+    """Add to ``tx``: the learner's unread notification count moves by ``delta`` (atomic ADD)."""
+    repository.add_unread_change(tx, user_id, delta)
+
+
+def add_unread_reset(tx: Any, user_id: str) -> None:
+    """Add to ``tx``: the learner's unread notification count becomes 0 (everything read)."""
+    repository.add_unread_reset(tx, user_id)
+
+
+def add_certificate_card(tx: Any, user_id: str, certificate_id: str, card: dict[str, Any]) -> None:
+    """Add to ``tx``: ``card`` (JSON) is shown among the learner's certificates on the dashboard."""
+    repository.add_certificate_card(tx, user_id, certificate_id, card)
+
+
+def add_certificate_card_removal(tx: Any, user_id: str, certificate_id: str) -> None:
+    """Add to ``tx``: the certificate's card leaves the dashboard (revoked, erased)."""
+    repository.add_certificate_card_removal(tx, user_id, certificate_id)

@@ -4,6 +4,9 @@ everything personal about a learner is one Query away; the course roster is an i
 - ``USER#<user_id> / ENROLLMENT#<course_id>`` — the enrollment and its progress.
   GSI1: ``COURSE#<course_id>#STUDENTS`` / ``<enrolled_at>#<user_id>`` (the roster).
   GSI2: ``USER#<user_id>#LEARNING`` / ``<last_activity_at>#<course_id>`` (the dashboard).
+- ``USER#<user_id> / DASHBOARD#UNREAD`` and ``USER#<user_id> / DASHBOARD#CERT#<certificate_id>`` —
+  the dashboard's tiles that domains above enrollment keep (the unread notification count, the
+  certificates held), so the dashboard reads them with one Query and imports none of them.
 """
 
 from __future__ import annotations
@@ -11,7 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
+from pynamodb.attributes import (
+    JSONAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+)
 from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from coursewave.db import Item, Key, condition_failed, key, keyed, transaction
@@ -340,3 +348,71 @@ def add_revocation(
     )
     courses.count_enrollment(tx, course_id, -1)
     tx.save(event)
+
+
+# -- dashboard tiles (kept by the domains above through ``public``) -----------------------------
+
+TILE_PREFIX = "DASHBOARD#"
+
+
+class UnreadTileItem(Item, discriminator="DashboardUnread"):
+    user_id = UnicodeAttribute()
+    count = NumberAttribute(default=0)
+
+    def keys(self) -> dict[str, str | None]:
+        return {"PK": key("USER", self.user_id), "SK": TILE_PREFIX + "UNREAD"}
+
+
+class CertificateTileItem(Item, discriminator="DashboardCertificate"):
+    user_id = UnicodeAttribute()
+    certificate_id = UnicodeAttribute()
+    card = JSONAttribute()  # what the certificates domain shows: id, course, issued_at, …
+
+    def keys(self) -> dict[str, str | None]:
+        return {
+            "PK": key("USER", self.user_id),
+            "SK": TILE_PREFIX + key("CERT", self.certificate_id),
+        }
+
+
+@dataclass(frozen=True)
+class Tiles:
+    notifications_unread: int
+    certificates: list[dict[str, Any]]
+
+
+def tiles(user_id: str) -> Tiles:
+    """The learner's dashboard tiles: one Query on their partition (certificates by id)."""
+    unread, cards = 0, []
+    for item in Item.query(
+        enrollments_partition(user_id), Item.SK.startswith(TILE_PREFIX), consistent_read=True
+    ):
+        if isinstance(item, UnreadTileItem):
+            unread = max(0, int(item.count or 0))
+        elif isinstance(item, CertificateTileItem):
+            cards.append(item.card)
+    return Tiles(notifications_unread=unread, certificates=cards)
+
+
+def add_unread_change(tx: Any, user_id: str, delta: int) -> None:
+    tile = keyed(UnreadTileItem(user_id=user_id))
+    tx.update(
+        tile,
+        actions=[
+            UnreadTileItem.count.add(delta),
+            UnreadTileItem.user_id.set(user_id),
+            UnreadTileItem.entity.set(UnreadTileItem),  # an update writes no discriminator itself
+        ],
+    )
+
+
+def add_unread_reset(tx: Any, user_id: str) -> None:
+    tx.save(UnreadTileItem(user_id=user_id, count=0))
+
+
+def add_certificate_card(tx: Any, user_id: str, certificate_id: str, card: dict[str, Any]) -> None:
+    tx.save(CertificateTileItem(user_id=user_id, certificate_id=certificate_id, card=card))
+
+
+def add_certificate_card_removal(tx: Any, user_id: str, certificate_id: str) -> None:
+    tx.delete(keyed(CertificateTileItem(user_id=user_id, certificate_id=certificate_id, card={})))

@@ -7,7 +7,8 @@ import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from coursewave.db import keyed
+from coursewave.db import keyed, transaction
+from functions.enrollment import public as enrollment
 from functions.enrollment.repository import EnrollmentItem
 from tests.integration.courses.builders import build_course, enroll, ok, text_lesson
 from tests.support.cloud import Caller, Platform
@@ -238,3 +239,26 @@ def test_roster_my_enrollments_and_dashboard(platform: Platform, personas: Perso
     assert students[learner.user_id]["progress_percent"] == 50
     assert students[learner.user_id]["user"]["email"] == learner.email
     assert students[personas.other_student.user_id]["progress_percent"] == 0
+
+
+def test_dashboard_shows_the_tiles_higher_domains_keep(
+    platform: Platform, personas: Personas
+) -> None:
+    learner, other = personas.student, personas.other_student
+    card = {"id": "cert_1", "course_id": "c1", "course_title": "Course", "issued_at": "2026-12-01"}
+    with transaction() as tx:
+        enrollment.add_unread_change(tx, learner.user_id, 3)
+        enrollment.add_certificate_card(tx, learner.user_id, "cert_1", card)
+    with transaction() as tx:
+        enrollment.add_unread_change(tx, learner.user_id, -1)
+
+    board = ok(platform.call("GET", "/v1/me/dashboard", caller=learner))
+    assert board["notifications_unread"] == 2 and board["certificates"] == [card]
+    stranger = ok(platform.call("GET", "/v1/me/dashboard", caller=other))
+    assert stranger["notifications_unread"] == 0 and stranger["certificates"] == []
+
+    with transaction() as tx:
+        enrollment.add_unread_reset(tx, learner.user_id)
+        enrollment.add_certificate_card_removal(tx, learner.user_id, "cert_1")
+    board = ok(platform.call("GET", "/v1/me/dashboard", caller=learner))
+    assert board["notifications_unread"] == 0 and board["certificates"] == []
