@@ -130,7 +130,15 @@ def course(course_id: str) -> Course | None:
 
 def courses_by_id(course_ids: Iterable[str]) -> dict[str, Course]:
     """Several courses in one BatchGetItem (≤ 100), by id; missing ones are left out."""
-    return repository.courses_by_id(course_ids)
+    return repository.courses_by_id(course_ids)[0]
+
+
+def courses_with(
+    course_ids: Iterable[str], alongside: Iterable[Key]
+) -> tuple[dict[str, Course], dict[Key, dict[str, Any]]]:
+    """``courses_by_id`` plus the raw items of the caller's own keys ``alongside``, read in the
+    same BatchGetItem (the caller decodes them)."""
+    return repository.courses_by_id(course_ids, alongside)
 
 
 def count_enrollment(

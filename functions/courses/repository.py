@@ -534,12 +534,17 @@ def read_for_edit(
     return _bundle(course_id, keys)
 
 
-def courses_by_id(course_ids: Iterable[str]) -> dict[str, Course]:
-    """Several courses in one BatchGetItem (≤ 100), by id; missing ones are left out."""
-    items = fetch(CourseItem.key_of(course_id) for course_id in course_ids)
-    decoded = (_decode(CourseItem, raw) for raw in items.values())
+def courses_by_id(
+    course_ids: Iterable[str], alongside: Iterable[Key] = ()
+) -> tuple[dict[str, Course], dict[Key, Raw]]:
+    """Several courses by id (missing ones left out) and the raw items of ``alongside`` (other
+    domains' keys), in one BatchGetItem (≤ 100 keys)."""
+    wanted = [CourseItem.key_of(course_id) for course_id in course_ids]
+    extra = list(alongside)
+    items = fetch([*wanted, *extra])
+    decoded = (_decode(CourseItem, items.get(k)) for k in wanted)
     courses = [to_course(item) for item in decoded if item is not None]
-    return {course.id: course for course in courses}
+    return {course.id: course for course in courses}, {k: items[k] for k in extra if k in items}
 
 
 def get_course(course_id: str) -> Course | None:

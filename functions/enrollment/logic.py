@@ -260,12 +260,12 @@ class Dashboard:
 
 def dashboard(principal: Principal) -> Dashboard:
     """The learner's most recently active enrollments with their courses, and the tiles the
-    domains above keep (three round trips: the index Query, the courses' BatchGet, the tiles)."""
+    domains above keep (the index Query, then one BatchGetItem for the courses and the tiles)."""
     recent = repository.recently_active(principal.user_id, DASHBOARD_SIZE)
-    by_id = courses.courses_by_id(e.course_id for e in recent)
+    by_id, tiles = repository.dashboard_courses(principal.user_id, [e.course_id for e in recent])
     return Dashboard(
         enrollments=[(e, by_id[e.course_id]) for e in recent if e.course_id in by_id],
-        tiles=repository.tiles(principal.user_id),
+        tiles=tiles,
     )
 
 

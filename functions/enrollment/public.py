@@ -9,6 +9,7 @@ The dashboard (served here) shows tiles that higher domains keep through ``add_u
 ``add_unread_reset``, ``add_certificate_card`` and ``add_certificate_card_removal``: each adds
 one write to the caller's transaction, so the tile changes atomically with the caller's own
 item (a notification marked read and the unread count, a certificate issued and its card).
+The tiles share one item: one tile write per transaction (DynamoDB refuses two on one item).
 """
 
 from __future__ import annotations
@@ -119,7 +120,10 @@ def add_unread_reset(tx: Any, user_id: str) -> None:
 
 
 def add_certificate_card(tx: Any, user_id: str, certificate_id: str, card: dict[str, Any]) -> None:
-    """Add to ``tx``: ``card`` (JSON) is shown among the learner's certificates on the dashboard."""
+    """Add to ``tx``: ``card`` (a JSON object with ``id`` and ``issued_at``) is shown among the
+    learner's certificates on the dashboard, newest first. Creates the (empty) tiles item at once
+    if it is missing: harmless if the transaction then fails."""
+    repository.ensure_tiles(user_id)
     repository.add_certificate_card(tx, user_id, certificate_id, card)
 
 

@@ -4,9 +4,8 @@ everything personal about a learner is one Query away; the course roster is an i
 - ``USER#<user_id> / ENROLLMENT#<course_id>`` — the enrollment and its progress.
   GSI1: ``COURSE#<course_id>#STUDENTS`` / ``<enrolled_at>#<user_id>`` (the roster).
   GSI2: ``USER#<user_id>#LEARNING`` / ``<last_activity_at>#<course_id>`` (the dashboard).
-- ``USER#<user_id> / DASHBOARD#UNREAD`` and ``USER#<user_id> / DASHBOARD#CERT#<certificate_id>`` —
-  the dashboard's tiles that domains above enrollment keep (the unread notification count, the
-  certificates held), so the dashboard reads them with one Query and imports none of them.
+- ``USER#<user_id> / DASHBOARD`` — the dashboard's tiles that domains above enrollment keep (the
+  unread notification count, a card per certificate held), read with the dashboard's courses.
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pynamodb.attributes import (
-    JSONAttribute,
+    MapAttribute,
     NumberAttribute,
     UnicodeAttribute,
     UnicodeSetAttribute,
@@ -352,27 +351,23 @@ def add_revocation(
 
 # -- dashboard tiles (kept by the domains above through ``public``) -----------------------------
 
-TILE_PREFIX = "DASHBOARD#"
 
+class TilesItem(Item, discriminator="DashboardTiles"):
+    """What domains above enrollment show on the learner's dashboard: the unread notification
+    count and a card per certificate held, in one item the dashboard reads in the same
+    BatchGetItem as its courses."""
 
-class UnreadTileItem(Item, discriminator="DashboardUnread"):
     user_id = UnicodeAttribute()
-    count = NumberAttribute(default=0)
+    unread = NumberAttribute(default=0)
+    certificates = MapAttribute(default=dict)  # certificate id → card (JSON object)
+
+    @staticmethod
+    def key_of(user_id: str) -> Key:
+        return key("USER", user_id), "DASHBOARD"
 
     def keys(self) -> dict[str, str | None]:
-        return {"PK": key("USER", self.user_id), "SK": TILE_PREFIX + "UNREAD"}
-
-
-class CertificateTileItem(Item, discriminator="DashboardCertificate"):
-    user_id = UnicodeAttribute()
-    certificate_id = UnicodeAttribute()
-    card = JSONAttribute()  # what the certificates domain shows: id, course, issued_at, …
-
-    def keys(self) -> dict[str, str | None]:
-        return {
-            "PK": key("USER", self.user_id),
-            "SK": TILE_PREFIX + key("CERT", self.certificate_id),
-        }
+        pk, sk = self.key_of(self.user_id)
+        return {"PK": pk, "SK": sk}
 
 
 @dataclass(frozen=True)
@@ -381,38 +376,50 @@ class Tiles:
     certificates: list[dict[str, Any]]
 
 
-def tiles(user_id: str) -> Tiles:
-    """The learner's dashboard tiles: one Query on their partition (certificates by id)."""
-    unread, cards = 0, []
-    for item in Item.query(
-        enrollments_partition(user_id), Item.SK.startswith(TILE_PREFIX), consistent_read=True
-    ):
-        if isinstance(item, UnreadTileItem):
-            unread = max(0, int(item.count or 0))
-        elif isinstance(item, CertificateTileItem):
-            cards.append(item.card)
-    return Tiles(notifications_unread=unread, certificates=cards)
+def dashboard_courses(user_id: str, course_ids: list[str]) -> tuple[dict[str, Course], Tiles]:
+    """The courses by id and the learner's tiles: one BatchGetItem."""
+    tile_key = TilesItem.key_of(user_id)
+    by_id, extra = courses.courses_with(course_ids, [tile_key])
+    item = _decode(TilesItem, extra.get(tile_key))
+    if item is None:
+        return by_id, Tiles(notifications_unread=0, certificates=[])
+    cards = sorted(
+        item.certificates.as_dict().values(),
+        key=lambda card: (str(card.get("issued_at", "")), str(card.get("id", ""))),
+        reverse=True,
+    )
+    return by_id, Tiles(notifications_unread=max(0, int(item.unread or 0)), certificates=cards)
+
+
+def _tile_actions(user_id: str) -> list[Any]:
+    """Every tile write creates the item whole: the discriminator, the owner, an empty map."""
+    return [
+        TilesItem.user_id.set(user_id),
+        TilesItem.entity.set(TilesItem),  # an update writes no discriminator itself
+        TilesItem.certificates.set(TilesItem.certificates | {}),
+    ]
+
+
+def _tiles(user_id: str) -> TilesItem:
+    return keyed(TilesItem(user_id=user_id))
 
 
 def add_unread_change(tx: Any, user_id: str, delta: int) -> None:
-    tile = keyed(UnreadTileItem(user_id=user_id))
-    tx.update(
-        tile,
-        actions=[
-            UnreadTileItem.count.add(delta),
-            UnreadTileItem.user_id.set(user_id),
-            UnreadTileItem.entity.set(UnreadTileItem),  # an update writes no discriminator itself
-        ],
-    )
+    tx.update(_tiles(user_id), actions=[*_tile_actions(user_id), TilesItem.unread.add(delta)])
 
 
 def add_unread_reset(tx: Any, user_id: str) -> None:
-    tx.save(UnreadTileItem(user_id=user_id, count=0))
+    tx.update(_tiles(user_id), actions=[*_tile_actions(user_id), TilesItem.unread.set(0)])
+
+
+def ensure_tiles(user_id: str) -> None:
+    """Create the tiles item if it is missing (a nested map path needs its map to exist)."""
+    _tiles(user_id).update(actions=_tile_actions(user_id))
 
 
 def add_certificate_card(tx: Any, user_id: str, certificate_id: str, card: dict[str, Any]) -> None:
-    tx.save(CertificateTileItem(user_id=user_id, certificate_id=certificate_id, card=card))
+    tx.update(_tiles(user_id), actions=[TilesItem.certificates[certificate_id].set(card)])
 
 
 def add_certificate_card_removal(tx: Any, user_id: str, certificate_id: str) -> None:
-    tx.delete(keyed(CertificateTileItem(user_id=user_id, certificate_id=certificate_id, card={})))
+    tx.update(_tiles(user_id), actions=[TilesItem.certificates[certificate_id].remove()])

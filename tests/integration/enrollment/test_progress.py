@@ -246,11 +246,13 @@ def test_dashboard_shows_the_tiles_higher_domains_keep(
 ) -> None:
     learner, other = personas.student, personas.other_student
     card = {"id": "cert_1", "course_id": "c1", "course_title": "Course", "issued_at": "2026-12-01"}
-    with transaction() as tx:
-        enrollment.add_unread_change(tx, learner.user_id, 3)
-        enrollment.add_certificate_card(tx, learner.user_id, "cert_1", card)
-    with transaction() as tx:
-        enrollment.add_unread_change(tx, learner.user_id, -1)
+    for write in (
+        lambda tx: enrollment.add_unread_change(tx, learner.user_id, 3),
+        lambda tx: enrollment.add_certificate_card(tx, learner.user_id, "cert_1", card),
+        lambda tx: enrollment.add_unread_change(tx, learner.user_id, -1),
+    ):
+        with transaction() as tx:  # one tile write per transaction: they share one item
+            write(tx)
 
     board = ok(platform.call("GET", "/v1/me/dashboard", caller=learner))
     assert board["notifications_unread"] == 2 and board["certificates"] == [card]
@@ -259,6 +261,7 @@ def test_dashboard_shows_the_tiles_higher_domains_keep(
 
     with transaction() as tx:
         enrollment.add_unread_reset(tx, learner.user_id)
+    with transaction() as tx:
         enrollment.add_certificate_card_removal(tx, learner.user_id, "cert_1")
     board = ok(platform.call("GET", "/v1/me/dashboard", caller=learner))
     assert board["notifications_unread"] == 0 and board["certificates"] == []
