@@ -145,13 +145,7 @@ def checkout(body: CheckoutIn, claims: dict[str, Any], request: Request) -> Repl
 
 
 def _webhook(provider: str, request: Request) -> Received:
-    raw = request.event.get("body") or ""
-    if request.event.get("isBase64Encoded"):
-        import base64
-
-        body = base64.b64decode(raw)
-    else:
-        body = raw.encode("utf-8")
+    body = request.raw_body()
     method = request.event.get("requestContext", {}).get("http", {}).get("method", "POST")
     try:
         fresh = logic.receive_notification(provider, method, request.headers, body)

@@ -149,6 +149,13 @@ class Request:
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
 
+    def raw_body(self) -> bytes:
+        """The body exactly as sent (what a webhook signature covers), within the limits every
+        parsed body keeps: 413 over the size limit, 400 when it nests deeper than JSON may."""
+        raw = _raw_body(self.event)
+        _check_limits(raw)
+        return raw
+
 
 def _json_default(value: Any) -> Any:
     if isinstance(value, BaseModel):
@@ -309,10 +316,7 @@ class Api:
                     raise NotFound(f"No such {name.removesuffix('_id').replace('_', ' ')}.")
             kwargs: dict[str, Any] = {k: v for k, v in path_params.items() if k in wants}
             if spec.access.user_checked_by_handler:
-                claims = jwt_claims(event)
-                if claims is None:
-                    raise Unauthenticated("A valid bearer token is required.")
-                kwargs["claims"] = claims
+                kwargs["claims"] = access_claims(event)
             elif not spec.access.public or "principal" in wants:
                 principal = authorize(spec.access, event)
                 if "principal" in wants:
@@ -374,6 +378,23 @@ def token_groups(claims: dict[str, Any]) -> list[str]:
     return [part for part in str(raw).strip("[]").replace(",", " ").split() if part]
 
 
+def access_claims(event: dict[str, Any]) -> dict[str, Any]:
+    """The verified claims of an access token, before the body is even read: 401 for none or
+    for any other token (the record is checked later by ``authorize_user``)."""
+    claims = jwt_claims(event)
+    if claims is None:
+        raise Unauthenticated("A valid bearer token is required.")
+    _require_access_token(claims)
+    return claims
+
+
+def _require_access_token(claims: dict[str, Any]) -> None:
+    try:
+        LAMBDA.check_claims(claims)
+    except TokenRejected as exc:
+        raise Unauthenticated("A valid access token is required.") from exc
+
+
 def authorize(access: Access, event: dict[str, Any]) -> Principal | None:
     """The caller, checked against the route's access policy; ``None`` on a public route.
 
@@ -396,10 +417,7 @@ def authorize_user(access: Access, claims: dict[str, Any], user: User | None) ->
     Every principal is built here, and only from an access token: API Gateway's authorizer does
     not check ``token_use`` (an ID token's ``aud`` is the client id), so the function does
     (``coursewave.tokens.LAMBDA``)."""
-    try:
-        LAMBDA.check_claims(claims)
-    except TokenRejected as exc:
-        raise Unauthenticated("A valid access token is required.") from exc
+    _require_access_token(claims)
     if user is None:
         raise Forbidden("No account exists for this token.")
     if user.status == UNVERIFIED:
@@ -436,6 +454,13 @@ def _raw_body(event: dict[str, Any]) -> bytes:
     if event.get("isBase64Encoded"):
         return base64.b64decode(body)
     return body.encode("utf-8")
+
+
+def _check_limits(raw: bytes) -> None:
+    if len(raw) > MAX_BODY_BYTES:
+        raise PayloadTooLarge(f"Request bodies are limited to {MAX_BODY_BYTES} bytes.")
+    if nests_deeper_than(raw, MAX_JSON_DEPTH):
+        raise BadRequest(f"The request body nests deeper than {MAX_JSON_DEPTH} levels.")
 
 
 def parse_body(event: dict[str, Any], model: type[M]) -> M:
