@@ -40,6 +40,24 @@ def terms_field(course_words: set[str]) -> str:
     return " " + " ".join(sorted(course_words)) + " "
 
 
+# The rating sort ranks by a Bayesian average: each course's ratings are pooled with
+# ``RATING_PRIOR_WEIGHT`` imaginary ratings of ``RATING_PRIOR_MEAN``, so one 5-star review does
+# not outrank a hundred 4.8s; unrated courses come last (docs/decisions.md).
+RATING_PRIOR_MEAN = 3.5
+RATING_PRIOR_WEIGHT = 5
+
+
+def rating_rank(average: float, count: int) -> str:
+    """The rating sort's key prefix: the Bayesian average x 1000, zero-padded (``0000``: no
+    reviews)."""
+    if count <= 0:
+        return "0000"
+    pooled = (average * count + RATING_PRIOR_MEAN * RATING_PRIOR_WEIGHT) / (
+        count + RATING_PRIOR_WEIGHT
+    )
+    return f"{round(pooled * 1000):04d}"
+
+
 def partitions_of(course: Course) -> set[str]:
     """Every catalog partition a published course belongs to."""
     facets = {

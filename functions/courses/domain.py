@@ -146,7 +146,7 @@ class Course:
     updated_at: str
     status: str = DRAFT
     thumbnail_url: str | None = None
-    rating_average: float = 0.0
+    rating_sum: int = 0  # of the visible reviews' ratings (the reviews domain keeps it)
     rating_count: int = 0
     enrollment_count: int = 0
     sections: list[Section] = field(default_factory=list)
@@ -177,6 +177,11 @@ class Course:
     @property
     def is_published(self) -> bool:
         return self.status == PUBLISHED
+
+    @property
+    def rating_average(self) -> float:
+        """The mean of the visible reviews' ratings, to two decimals (0 without reviews)."""
+        return round(self.rating_sum / self.rating_count, 2) if self.rating_count > 0 else 0.0
 
     def price_in(self, currency: str | None) -> Money | None:
         """The course's price in ``currency`` (None: its main price); None if it has none."""

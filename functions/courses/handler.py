@@ -15,11 +15,14 @@ from coursewave.course_views import (
 )
 from coursewave.users import Principal
 from functions.courses import catalog, logic
+from functions.courses.categories import Category
 from functions.courses.logic import LessonSpec, SavedLesson, VideoSpec
 from functions.courses.models import (
     CatalogQuery,
+    CategoryIn,
     CategoryList,
     CategoryOut,
+    CategoryPatch,
     CourseIn,
     CoursePage,
     CoursePatch,
@@ -34,22 +37,58 @@ app = Api("courses")
 lambda_handler = app.lambda_handler
 
 AUTHORS = roles("instructor", "admin", who="the course's instructor (owner), admin")
+ADMIN = roles("admin")
+
+
+def category_out(category: Category) -> CategoryOut:
+    return CategoryOut(
+        id=category.id,
+        name=category.name,
+        course_count=category.course_count,
+        archived=category.archived,
+    )
 
 
 @app.route(
     "GET",
     "/v1/categories",
     access=PUBLIC,
-    summary="Categories with their number of published courses",
+    summary="Categories with their number of published courses (archived ones too: courses "
+    "keep them)",
     response=CategoryList,
 )
 def list_categories() -> CategoryList:
-    return CategoryList(
-        items=[
-            CategoryOut(id=cid, name=name, course_count=count)
-            for cid, name, count in logic.categories()
-        ]
-    )
+    return CategoryList(items=[category_out(category) for category in logic.categories()])
+
+
+@app.route(
+    "POST",
+    "/v1/admin/categories",
+    access=ADMIN,
+    summary="Add a category (its id is permanent)",
+    status=201,
+    body=CategoryIn,
+    response=CategoryOut,
+    errors=(409,),
+    domain="admin",
+)
+def create_category(body: CategoryIn, principal: Principal) -> CategoryOut:
+    return category_out(logic.create_category(principal, body.id, body.name))
+
+
+@app.route(
+    "PATCH",
+    "/v1/admin/categories/{id}",
+    access=ADMIN,
+    summary="Rename a category or archive it (an archived one takes no new courses and stays on "
+    "the courses that use it)",
+    body=CategoryPatch,
+    response=CategoryOut,
+    errors=(409,),
+    domain="admin",
+)
+def update_category(id: str, body: CategoryPatch, principal: Principal) -> CategoryOut:
+    return category_out(logic.update_category(principal, id, body.changes()))
 
 
 @app.route(

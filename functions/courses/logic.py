@@ -13,13 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from coursewave.audit import audit_entry
 from coursewave.clock import new_id, now_iso
 from coursewave.errors import Conflict, NotFound, ValidationFailed
 from coursewave.events import OutboxEvent, domain_event
 from coursewave.pagination import decode_cursor, encode_cursor
 from coursewave.users import Principal
 from functions.courses import catalog, domain, repository
-from functions.courses.categories import CATEGORIES
+from functions.courses.categories import Category
 from functions.courses.domain import (
     DELETED,
     MEDIA_FAILED,
@@ -67,10 +68,72 @@ def course_event(name: str, course: Course) -> OutboxEvent:
 # -- reading -----------------------------------------------------------------------------------
 
 
-def categories() -> list[tuple[str, str, int]]:
-    """``(id, name, published course count)`` for every category."""
-    counts = repository.category_counts()
-    return [(cid, name, max(0, counts.get(cid, 0))) for cid, name in CATEGORIES.items()]
+def categories() -> list[Category]:
+    """Every category, archived ones included (courses still show them), with its count of
+    published courses."""
+    return repository.categories()
+
+
+def check_category(category_id: str, found: Category | None) -> None:
+    """A course may be filed under ``category_id`` only if it exists and is not archived."""
+    if found is None:
+        raise ValidationFailed.for_field("category", "unknown category (see GET /v1/categories)")
+    if not found.takes_courses:
+        raise ValidationFailed.for_field(
+            "category", f"the category {category_id!r} is archived and takes no new courses"
+        )
+
+
+# -- categories (admin) ------------------------------------------------------------------------
+
+
+def create_category(principal: Principal, category_id: str, name: str) -> Category:
+    category = Category(category_id, name)
+    audit = audit_entry(
+        actor_id=principal.user_id,
+        action="category.created",
+        target_type="category",
+        target_id=category_id,
+        before={},
+        after={"name": name, "archived": False},
+    )
+    try:
+        repository.insert_category(category, now_iso(), audit)
+    except repository.CategoryExists as exc:
+        raise Conflict(f"A category with id {category_id!r} exists already.") from exc
+    return category
+
+
+def update_category(principal: Principal, category_id: str, changes: dict[str, Any]) -> Category:
+    """Rename and/or (un)archive a category: a conditional write on what was read, retried when
+    another admin's edit came in between. Archiving never touches the courses filed under it."""
+    for _ in range(MAX_EDIT_ATTEMPTS):
+        before = repository.get_category(category_id)
+        if before is None:
+            raise NotFound("No such category.")
+        after = Category(
+            before.id,
+            changes.get("name", before.name),
+            changes.get("archived", before.archived),
+            before.course_count,
+        )
+        fields = ("name", "archived")
+        audit = audit_entry(
+            actor_id=principal.user_id,
+            action="category.updated",
+            target_type="category",
+            target_id=category_id,
+            before={
+                f: getattr(before, f) for f in fields if getattr(before, f) != getattr(after, f)
+            },
+            after={f: getattr(after, f) for f in fields if getattr(before, f) != getattr(after, f)},
+        )
+        try:
+            repository.update_category(before, after, now_iso(), audit)
+            return after
+        except repository.ConcurrentChange:
+            continue
+    raise Conflict("The category kept changing while this edit was applied; try again.")
 
 
 # A filtered read evaluates more entries per Query than it returns (the filter drops some).
@@ -139,12 +202,15 @@ def create_course(
     )
     candidates = slug_candidates(slugify(title), SLUG_CANDIDATES)
     for _ in range(SLUG_ATTEMPTS):
+        free, found = repository.free_slug(candidates, category)
+        check_category(category, found)
         # Past the numbered candidates, a slice of the (random) id makes the slug unique.
-        course.slug = repository.free_slug(candidates) or f"{candidates[0]}-{course.id[-6:]}"
+        course.slug = free or f"{candidates[0]}-{course.id[-6:]}"
         try:
             repository.insert_course(course, [course_event("CourseCreated", course)])
             return course
         except repository.SlugTaken:
+            # The slug went, or the category was archived meanwhile: the next read tells.
             continue
     raise Conflict("Could not reserve a unique slug for this title; try again.")
 
@@ -161,13 +227,17 @@ def _edit(
     *,
     lesson_ids: tuple[str, ...] = (),
     media_ids: tuple[str, ...] = (),
+    category_ids: tuple[str, ...] = (),
 ) -> Course:
-    """Read the course (with the bodies of ``lesson_ids`` and the course's media ``media_ids``),
-    apply the edit and write it; re-applied on a concurrent change."""
+    """Read the course (with the bodies of ``lesson_ids``, the course's media ``media_ids`` and
+    the categories ``category_ids``), apply the edit and write it; re-applied on a concurrent
+    change."""
     if not repository.is_course_id(course_id):
         raise NotFound("No such course.")
     for _ in range(MAX_EDIT_ATTEMPTS):
-        bundle = repository.read_for_edit(course_id, lesson_ids=lesson_ids, media_ids=media_ids)
+        bundle = repository.read_for_edit(
+            course_id, lesson_ids=lesson_ids, media_ids=media_ids, category_ids=category_ids
+        )
         course = domain.managed(bundle.course, principal)
         before = copy.deepcopy(course)
         change = apply(course, bundle)
@@ -188,14 +258,22 @@ def _edit(
 def update_course(principal: Principal, course_id: str, changes: dict[str, Any]) -> Course:
     """Apply PATCH fields; the slug stays as it was (links keep working)."""
 
-    def apply(course: Course, _: Bundle) -> CourseChange:
+    new_category = changes.get("category")
+
+    def apply(course: Course, bundle: Bundle) -> CourseChange:
+        moves = new_category is not None and new_category != course.category
         for name, value in changes.items():
             setattr(course, name, value)
         if "price" in changes or "prices" in changes:
             domain.check_prices(course.price, course.prices)
-        return CourseChange()
+        if not moves:
+            return CourseChange()
+        # Only a move is checked: a course stays in its category when that is archived.
+        check_category(new_category, repository.category_in(bundle, new_category))
+        return CourseChange(new_category=new_category)
 
-    return _edit(principal, course_id, apply)
+    categories = (new_category,) if new_category is not None else ()
+    return _edit(principal, course_id, apply, category_ids=categories)
 
 
 def publish_course(principal: Principal, course_id: str) -> Course:

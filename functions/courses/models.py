@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
-    AfterValidator,
     Field,
     GetJsonSchemaHandler,
     StrictBool,
@@ -23,7 +22,7 @@ from coursewave.models import Out, Strict
 from coursewave.pagination import PageQuery
 from coursewave.patterns import SPACES
 from functions.courses import money
-from functions.courses.categories import CATEGORIES
+from functions.courses.categories import ID_PATTERN, MAX_ID_LENGTH
 from functions.courses.domain import Money
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=120)]
@@ -50,16 +49,10 @@ MAX_DURATION_SECONDS = 24 * 3600
 MAX_UNLOCK_DAYS = 3650
 
 
-def _known_category(value: str) -> str:
-    if value not in CATEGORIES:
-        raise ValueError("unknown category (see GET /v1/categories)")
-    return value
-
-
-# Documented as the enum it is (the fuzzer sends any string the document allows).
-CategoryId = Annotated[
-    str, AfterValidator(_known_category), Field(json_schema_extra={"enum": sorted(CATEGORIES)})
-]
+# A category id (GET /v1/categories lists them; admins add more): its form is checked here,
+# whether it exists and takes courses by the use case.
+CategoryId = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=MAX_ID_LENGTH)]
+CategoryName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
 
 
 class PriceIn(Strict):
@@ -222,10 +215,23 @@ class CoursePage(Out):
     next_cursor: str | None
 
 
+class CategoryIn(Strict):
+    id: Annotated[
+        str, StringConstraints(pattern=ID_PATTERN, min_length=2, max_length=MAX_ID_LENGTH)
+    ]
+    name: CategoryName
+
+
+class CategoryPatch(NotNullable):
+    name: CategoryName | None = None
+    archived: StrictBool | None = None
+
+
 class CategoryOut(Out):
     id: str
     name: str
     course_count: int
+    archived: bool = Field(description="takes no new courses; stays on those that use it")
 
 
 class CategoryList(Out):

@@ -57,6 +57,7 @@ __all__ = [
     "VideoRef",
     "check_lesson_access",
     "count_enrollment",
+    "count_rating",
     "course",
     "courses_by_id",
     "currency_exponent",
@@ -149,6 +150,14 @@ def count_enrollment(
     a paid one stands even if the course was unpublished while the learner paid — the
     transaction fails on that condition otherwise) and a catalog refresh."""
     repository.count_enrollment(tx, course_id, delta, require_published=require_published)
+
+
+def count_rating(tx: TransactWrite, course_id: str, sum_delta: int, count_delta: int) -> None:
+    """Add a change of the course's rating to ``tx``: ``sum_delta`` on the sum of its visible
+    reviews' ratings and ``count_delta`` on their number (atomic ADDs on the course item, which
+    must exist, else the transaction fails), and the catalog refresh that re-sorts it. A new
+    review is ``(rating, 1)``, an edit ``(new - old, 0)``, a removal ``(-rating, -1)``."""
+    repository.count_rating(tx, course_id, sum_delta, count_delta)
 
 
 # -- for the media domain ----------------------------------------------------------------------

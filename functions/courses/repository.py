@@ -10,7 +10,8 @@ Items (see docs/data-model.md):
 - ``COURSE#<id> / MEDIA#<media_id>`` — an upload of the course and its processing state, as the
   media domain's events tell it (``track_media``, then ``MediaReady`` / ``MediaFailed``).
 - ``SLUG#<slug> / SLUG`` — the slug's owner; a conditional put keeps slugs unique.
-- ``CATEGORIES / CATEGORY#<id>`` — published courses per category (a maintained counter).
+- ``CATEGORIES / CATEGORY#<id>`` — a category (name, archived, set by admins) and its number of
+  published courses (a maintained counter); ``functions/courses/categories.py``.
 - ``CATALOG#<facet> / COURSE#<id>`` — a published course's summary in one catalog partition,
   sorted on GSI1 (popular), GSI2 (rating) and GSI3 (newest).
 """
@@ -46,7 +47,9 @@ from coursewave.db import (
     transaction,
 )
 from coursewave.events import OutboxEvent
+from functions.courses import catalog
 from functions.courses.catalog import Plan
+from functions.courses.categories import SEED, Category, resolve
 from functions.courses.domain import (
     DELETED,
     MEDIA_PROCESSING,
@@ -120,9 +123,10 @@ class CourseItem(Item, discriminator="Course"):
     thumbnail_url = UnicodeAttribute(null=True)
     status = UnicodeAttribute()
     sections = ListAttribute(of=SectionMap, default=list)
-    # Counters are only ever ADDed (enrollment, reviews): editors never write them.
+    # Counters are only ever ADDed (enrollment, reviews): editors never write them. The rating
+    # is kept as a sum and a count (ADD is atomic on both; an average could not be).
     enrollment_count = NumberAttribute(default=0)
-    rating_average = NumberAttribute(default=0)
+    rating_sum = NumberAttribute(default=0)
     rating_count = NumberAttribute(default=0)
     version = NumberAttribute(default=0)
     created_at = UnicodeAttribute()
@@ -188,14 +192,26 @@ class CourseSlug(Item, discriminator="CourseSlug"):
         return {"PK": pk, "SK": sk}
 
 
-class CategoryCount(Item, discriminator="CategoryCount"):
+class CategoryItem(Item, discriminator="Category"):
+    """A category: ``name`` and ``archived`` are an admin's (absent on a seed nobody edited, and
+    on a counter row the first publication created); ``course_count`` is only ever ADDed."""
+
     category = UnicodeAttribute()
+    name = UnicodeAttribute(null=True)
+    archived = BooleanAttribute(null=True)
     course_count = NumberAttribute(default=0)
+    created_at = UnicodeAttribute(null=True)
+    updated_at = UnicodeAttribute(null=True)
 
     PARTITION = "CATEGORIES"
 
+    @classmethod
+    def key_of(cls, category_id: str) -> Key:
+        return cls.PARTITION, key("CATEGORY", category_id)
+
     def keys(self) -> dict[str, str | None]:
-        return {"PK": self.PARTITION, "SK": key("CATEGORY", self.category)}
+        pk, sk = self.key_of(self.category)
+        return {"PK": pk, "SK": sk}
 
 
 class CatalogEntry(Item, discriminator="CatalogEntry"):
@@ -226,14 +242,14 @@ class CatalogEntry(Item, discriminator="CatalogEntry"):
 
     def keys(self) -> dict[str, str | None]:
         tail = f"{self.published_at}#{self.course_id}"
-        rating = round(float(self.rating_average) * 100)
+        rating = catalog.rating_rank(float(self.rating_average), int(self.rating_count))
         return {
             "PK": self.partition,
             "SK": key("COURSE", self.course_id),
             "GSI1PK": self.partition,
             "GSI1SK": f"{int(self.enrollment_count):010d}#{tail}",
             "GSI2PK": self.partition,
-            "GSI2SK": f"{rating:03d}#{int(self.rating_count):010d}#{tail}",
+            "GSI2SK": f"{rating}#{int(self.rating_count):010d}#{tail}",
             "GSI3PK": self.partition,
             "GSI3SK": tail,
         }
@@ -318,7 +334,7 @@ def to_course(item: CourseItem) -> Course:
         instructor_name=item.instructor_name,
         thumbnail_url=item.thumbnail_url,
         status=item.status,
-        rating_average=float(item.rating_average or 0),
+        rating_sum=int(item.rating_sum or 0),
         rating_count=int(item.rating_count or 0),
         enrollment_count=int(item.enrollment_count or 0),
         sections=[
@@ -392,7 +408,7 @@ def _course_item(course: Course) -> CourseItem:
             status=course.status,
             sections=_section_maps(course),
             enrollment_count=course.enrollment_count,
-            rating_average=course.rating_average,
+            rating_sum=course.rating_sum,
             rating_count=course.rating_count,
             version=course.version,
             created_at=course.created_at,
@@ -525,12 +541,17 @@ def _bundle(course_id: str, keys: list[Key]) -> Bundle:
 
 
 def read_for_edit(
-    course_id: str, *, lesson_ids: Iterable[str] = (), media_ids: Iterable[str] = ()
+    course_id: str,
+    *,
+    lesson_ids: Iterable[str] = (),
+    media_ids: Iterable[str] = (),
+    category_ids: Iterable[str] = (),
 ) -> Bundle:
-    """The course with the bodies of ``lesson_ids`` and its media ``media_ids``: one
-    BatchGetItem."""
+    """The course with the bodies of ``lesson_ids``, its media ``media_ids`` and the categories
+    ``category_ids``: one BatchGetItem."""
     keys = [lesson_key(course_id, lesson_id) for lesson_id in lesson_ids]
     keys += [media_key(course_id, media_id) for media_id in media_ids]
+    keys += [category_key(category_id) for category_id in category_ids]
     return _bundle(course_id, keys)
 
 
@@ -565,46 +586,169 @@ def lesson_body(bundle: Bundle, lesson_id: str) -> LessonBody:
     return to_body(_decode(LessonItem, bundle.get(lesson_key(bundle.course_id, lesson_id))))
 
 
-def free_slug(candidates: list[str]) -> str | None:
-    """The first candidate no course holds (one BatchGetItem)."""
-    items = fetch(CourseSlug.key_of(slug) for slug in candidates).values()
-    taken = {claim.slug for claim in (_decode(CourseSlug, raw) for raw in items) if claim}
-    return next((slug for slug in candidates if slug not in taken), None)
+def free_slug(candidates: list[str], category_id: str) -> tuple[str | None, Category | None]:
+    """The first candidate no course holds, and the category a new course names (one
+    BatchGetItem)."""
+    category_key = CategoryItem.key_of(category_id)
+    items = fetch([*(CourseSlug.key_of(slug) for slug in candidates), category_key])
+    claims = (_decode(CourseSlug, raw) for key_, raw in items.items() if key_ != category_key)
+    taken = {claim.slug for claim in claims if claim}
+    free = next((slug for slug in candidates if slug not in taken), None)
+    return free, _category(category_id, _decode(CategoryItem, items.get(category_key)))
 
 
-def category_counts() -> dict[str, int]:
-    """Published courses per category: one Query on the counters' partition."""
-    return {
-        item.category: int(item.course_count)
-        for item in CategoryCount.query(
-            CategoryCount.PARTITION, CategoryCount.SK.startswith("CATEGORY#")
+def _category(category_id: str, item: CategoryItem | None) -> Category | None:
+    if item is None:
+        return resolve(category_id, None, None, 0)
+    return resolve(category_id, item.name, item.archived, int(item.course_count or 0))
+
+
+def category_key(category_id: str) -> Key:
+    return CategoryItem.key_of(category_id)
+
+
+def category_in(bundle: Bundle, category_id: str) -> Category | None:
+    """The category ``category_id``, if it was read along with the course."""
+    return _category(category_id, _decode(CategoryItem, bundle.get(category_key(category_id))))
+
+
+def get_category(category_id: str) -> Category | None:
+    try:
+        item = CategoryItem.get(*CategoryItem.key_of(category_id), consistent_read=True)
+    except CategoryItem.DoesNotExist:
+        item = None
+    return _category(category_id, item)
+
+
+def categories() -> list[Category]:
+    """Every category (seeds first, in their order, then the others by id), with its count of
+    published courses: one Query on the categories' partition."""
+    rows = {
+        item.category: item
+        for item in CategoryItem.query(
+            CategoryItem.PARTITION, CategoryItem.SK.startswith("CATEGORY#")
         )
-        if isinstance(item, CategoryCount)
+        if isinstance(item, CategoryItem)
     }
+    ordered = [*SEED, *sorted(set(rows) - set(SEED))]
+    found = (_category(category_id, rows.get(category_id)) for category_id in ordered)
+    return [category for category in found if category is not None]
+
+
+def _usable(category_id: str) -> Condition:
+    """The category exists (a seed always does) and is not archived."""
+    open_ = CategoryItem.archived.does_not_exist() | (CategoryItem.archived == False)  # noqa: E712
+    if category_id in SEED:
+        return open_
+    return CategoryItem.name.exists() & open_
+
+
+def _check_category(tx: TransactWrite, category_id: str) -> None:
+    pk, sk = CategoryItem.key_of(category_id)
+    tx.condition_check(CategoryItem, pk, sk, condition=_usable(category_id))
+
+
+class CategoryExists(Exception):
+    """A category with that id exists already."""
+
+
+class NoSuchCategory(Exception):
+    """No category has that id."""
+
+
+def insert_category(category: Category, moment: str, audit: Item) -> None:
+    """Name a new category (its row may already hold a counter: never for a new id, but an
+    update keeps it intact either way), with the admin's audit entry; ``CategoryExists`` if the
+    id is taken (a seed's id is always taken)."""
+    if category.id in SEED:
+        raise CategoryExists(category.id)
+    item = keyed(CategoryItem(category=category.id))
+    try:
+        with transaction() as tx:
+            tx.update(
+                item,
+                actions=[
+                    CategoryItem.entity.set(CategoryItem),
+                    CategoryItem.category.set(category.id),
+                    CategoryItem.name.set(category.name),
+                    CategoryItem.archived.set(category.archived),
+                    CategoryItem.created_at.set(moment),
+                    CategoryItem.updated_at.set(moment),
+                ],
+                condition=CategoryItem.name.does_not_exist(),
+            )
+            tx.save(audit)
+    except TransactWriteError as exc:
+        if condition_failed(exc):
+            raise CategoryExists(category.id) from exc
+        raise
+
+
+def update_category(before: Category, after: Category, moment: str, audit: Item) -> None:
+    """Write an admin's edit of ``before`` (as read) with its audit entry; ``NoSuchCategory``
+    if it went away, ``ConcurrentChange`` if someone else edited it since it was read."""
+    item = keyed(CategoryItem(category=before.id))
+    if before.id in SEED:
+        unchanged = CategoryItem.name.does_not_exist() | (CategoryItem.name == before.name)
+    else:
+        unchanged = CategoryItem.name == before.name
+    same_state = (
+        (CategoryItem.archived == True)  # noqa: E712
+        if before.archived
+        else (CategoryItem.archived.does_not_exist() | (CategoryItem.archived == False))  # noqa: E712
+    )
+    try:
+        with transaction() as tx:
+            tx.update(
+                item,
+                actions=[
+                    CategoryItem.entity.set(CategoryItem),
+                    CategoryItem.category.set(after.id),
+                    CategoryItem.name.set(after.name),
+                    CategoryItem.archived.set(after.archived),
+                    CategoryItem.created_at.set(CategoryItem.created_at | moment),
+                    CategoryItem.updated_at.set(moment),
+                ],
+                condition=unchanged & same_state,
+            )
+            tx.save(audit)
+    except TransactWriteError as exc:
+        if condition_failed(exc):
+            raise ConcurrentChange(before.id) from exc
+        raise
 
 
 # -- writes ------------------------------------------------------------------------------------
 
 
-def _add_category_deltas(tx: TransactWrite, deltas: dict[str, int]) -> None:
+def _add_category_deltas(
+    tx: TransactWrite, deltas: dict[str, int], usable: str | None = None
+) -> None:
+    """The counters' ADDs; the category ``usable`` must take courses (a transaction may hold
+    one operation per item: the check rides on that category's ADD when it has one)."""
     for category, delta in deltas.items():
-        counter = keyed(CategoryCount(category=category))
+        counter = keyed(CategoryItem(category=category))
         tx.update(
             counter,
             actions=[
-                CategoryCount.course_count.add(delta),
+                CategoryItem.course_count.add(delta),
                 # The first ADD creates the counter: it needs its entity and category too.
-                CategoryCount.entity.set(CategoryCount),
-                CategoryCount.category.set(category),
+                CategoryItem.entity.set(CategoryItem),
+                CategoryItem.category.set(category),
             ],
+            condition=_usable(category) if category == usable else None,
         )
+    if usable is not None and usable not in deltas:
+        _check_category(tx, usable)
 
 
 def insert_course(course: Course, events: list[OutboxEvent]) -> None:
-    """Create the course and claim its slug atomically; ``SlugTaken`` if the slug went."""
+    """Create the course and claim its slug atomically, if its category still takes courses;
+    ``SlugTaken`` if a condition failed (the caller tells which by reading the category)."""
     slug = keyed(CourseSlug(slug=course.slug, course_id=course.id))
     try:
         with transaction() as tx:
+            _check_category(tx, course.category)
             tx.save(_course_item(course), condition=CourseItem.PK.does_not_exist())
             tx.save(slug, condition=CourseSlug.PK.does_not_exist())
             for event in events:
@@ -657,6 +801,8 @@ class CourseChange:
     delete_slug: bool = False
     require_no_enrollments: bool = False
     refresh_catalog: bool = False
+    # The category the course moves to: it must still take courses when the edit is written.
+    new_category: str | None = None
 
 
 def save_course(course: Course, change: CourseChange) -> None:
@@ -667,7 +813,7 @@ def save_course(course: Course, change: CourseChange) -> None:
     """
     size = 1 + len(change.lesson_puts) + len(change.lesson_deletes)
     size += len(change.category_deltas) + len(change.events)
-    size += int(change.delete_slug) + int(change.refresh_catalog)
+    size += int(change.delete_slug) + int(change.refresh_catalog) + int(bool(change.new_category))
     assert size <= MAX_TRANSACTION_ITEMS, "outline limits keep every edit in one transaction"
     condition: Condition = CourseItem.version == course.version
     if change.require_no_enrollments:
@@ -681,7 +827,7 @@ def save_course(course: Course, change: CourseChange) -> None:
                 tx.delete(keyed(LessonItem(course_id=course.id, lesson_id=lesson_id)))
             if change.delete_slug:
                 tx.delete(keyed(CourseSlug(slug=course.slug, course_id=course.id)))
-            _add_category_deltas(tx, change.category_deltas)
+            _add_category_deltas(tx, change.category_deltas, change.new_category)
             if change.refresh_catalog:
                 tx.save(catalog_refresh(course.id))
             for event in change.events:
@@ -702,6 +848,18 @@ def count_enrollment(
     course = keyed(CourseItem(course_id=course_id))
     condition = CourseItem.status == PUBLISHED if delta > 0 and require_published else None
     tx.update(course, actions=[CourseItem.enrollment_count.add(delta)], condition=condition)
+    tx.save(catalog_refresh(course_id))
+
+
+def count_rating(tx: TransactWrite, course_id: str, sum_delta: int, count_delta: int) -> None:
+    """Move the course's rating sum and count inside ``tx`` (atomic ADDs on the course item;
+    the transaction fails if the course is gone), with the catalog refresh the rating moved."""
+    course = keyed(CourseItem(course_id=course_id))
+    tx.update(
+        course,
+        actions=[CourseItem.rating_sum.add(sum_delta), CourseItem.rating_count.add(count_delta)],
+        condition=CourseItem.PK.exists(),
+    )
     tx.save(catalog_refresh(course_id))
 
 

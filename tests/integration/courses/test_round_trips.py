@@ -7,7 +7,7 @@ import pytest
 
 from benchmarks.round_trips import measure
 from functions.courses import repository
-from functions.courses.repository import CategoryCount
+from functions.courses.repository import CategoryItem
 from local import guards
 from tests.support.cloud import Platform
 
@@ -29,10 +29,10 @@ def test_every_measured_request_stays_within_its_round_trip_budget(platform: Pla
 def test_a_scan_on_a_request_path_fails_the_request(
     platform: Platform, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def scanning() -> dict[str, int]:
-        return {item.category: int(item.course_count) for item in CategoryCount.scan()}
+    def scanning() -> list[CategoryItem]:
+        return list(CategoryItem.scan())
 
-    monkeypatch.setattr(repository, "category_counts", scanning)
+    monkeypatch.setattr(repository, "categories", scanning)
 
     response = platform.call("GET", "/v1/categories")
 

@@ -14,7 +14,7 @@ import pytest
 
 from coursewave.config import settings
 from functions.courses import repository
-from functions.courses.repository import CategoryCount
+from functions.courses.repository import CategoryItem
 from local import guards
 from tests.support.cloud import Platform
 
@@ -24,11 +24,11 @@ GUARD_CODE = "SCAN_ON_REQUEST_PATH"
 def _serve_categories_with(monkeypatch: pytest.MonkeyPatch, work: Callable[[], object]) -> None:
     """``GET /v1/categories`` runs ``work`` where it would read the counters."""
 
-    def category_counts() -> dict[str, int]:
+    def categories() -> list[object]:
         work()
-        return {}
+        return []
 
-    monkeypatch.setattr(repository, "category_counts", category_counts)
+    monkeypatch.setattr(repository, "categories", categories)
 
 
 def _select(where: str = "") -> str:
@@ -37,7 +37,7 @@ def _select(where: str = "") -> str:
 
 
 def _scan() -> None:
-    list(CategoryCount.scan())
+    list(CategoryItem.scan())
 
 
 def _assert_refused_by_the_guard(platform: Platform, operation: str) -> None:
