@@ -270,6 +270,21 @@ FUNCTIONS: tuple[FunctionDecl, ...] = (
         timeout_seconds=120,
         description="Polls pending payments' providers, settles and expires them (scheduled)",
     ),
+    # Community (docs/community.md).
+    FunctionDecl(
+        name="community",
+        module="functions.community.handler",
+        uses=frozenset({TABLE}),
+        description="Course comments, reviews (and the course's rating), announcements",
+    ),
+    FunctionDecl(
+        name="community-erasure",
+        module="functions.community.consumer",
+        uses=frozenset({TABLE}),
+        memory_mb=256,
+        timeout_seconds=60,
+        description="Erases a deleted account's name from its comments and reviews",
+    ),
 )
 
 # Unknown routes reach this function, so their 404 carries the error envelope in AWS too.
@@ -294,6 +309,12 @@ CONSUMERS: tuple[ConsumerDecl, ...] = (
     ConsumerDecl(
         name="enrollment-erasure",
         function="enrollment-erasure",
+        sources=("coursewave.users",),
+        detail_types=("UserDeleted",),
+    ),
+    ConsumerDecl(
+        name="community-erasure",
+        function="community-erasure",
         sources=("coursewave.users",),
         detail_types=("UserDeleted",),
     ),

@@ -292,6 +292,44 @@ class UserDeleted(EventData):
     deleted_at: Timestamp
 
 
+class CommentPosted(EventData):
+    """A comment or a reply was posted on a course's discussion (source coursewave.community).
+    ``parent_id`` / ``parent_author_id``: the comment a reply answers (null for a new thread)."""
+
+    publisher = "community"
+
+    comment_id: Id
+    course_id: Id
+    author_id: Id
+    parent_id: Id | None
+    parent_author_id: Id | None
+
+
+class ReviewPosted(EventData):
+    """A learner reviewed a course (source coursewave.community); the course's rating already
+    counts it. Sent once per review (edits are not new reviews)."""
+
+    publisher = "community"
+
+    review_id: Id
+    course_id: Id
+    author_id: Id
+    rating: int = Field(ge=1, le=5)
+
+
+class AnnouncementPosted(EventData):
+    """The course's owner (or an admin) announced something to the course's learners (source
+    coursewave.community); the notifications domain delivers it to each enrolled learner."""
+
+    publisher = "community"
+
+    announcement_id: Id
+    course_id: Id
+    author_id: Id
+    title: str = Field(min_length=1, max_length=200)
+    body: str = Field(min_length=1, max_length=10_000)
+
+
 EVENTS: dict[str, type[EventData]] = {
     model.detail_type(): model
     for model in (
@@ -310,6 +348,9 @@ EVENTS: dict[str, type[EventData]] = {
         PaymentSucceeded,
         PaymentFailed,
         PaymentRefunded,
+        CommentPosted,
+        ReviewPosted,
+        AnnouncementPosted,
     )
 }
 
