@@ -259,4 +259,4 @@ def test_categories_count_published_courses(
     after = counts()
     assert (after["development"], after["music"], after["design"]) == (0, 1, 0)
     names = ok(platform.call("GET", "/v1/categories"))["items"]
-    assert {"id": "music", "name": "Music", "course_count": 1} in names
+    assert {"id": "music", "name": "Music", "course_count": 1, "archived": False} in names
