@@ -89,9 +89,20 @@ def test_a_deleted_account_leaves_its_name_and_email_only_in_the_retention_list(
         json_body={"position_seconds": 42},
     )
     assert position.status in (200, 204), position.body
+    # takes part: a comment in the course's discussion and a review of it
+    comments, reviews = f"/v1/courses/{course.id}/comments", f"/v1/courses/{course.id}/reviews"
+    ok(platform.call("POST", comments, caller=leaver, json_body={"body": "A question"}), 201)
+    ok(platform.call("POST", reviews, caller=leaver, json_body={"rating": 4}), 201)
     platform.drain()
     before = _holders(table_snapshot(platform), session.email, name)
-    assert {i["entity"]["S"] for i in before} >= {"User", "Enrollment", "Course", "CatalogEntry"}
+    assert {i["entity"]["S"] for i in before} >= {
+        "User",
+        "Enrollment",
+        "Course",
+        "CatalogEntry",
+        "Comment",
+        "Review",
+    }
 
     deleted = platform.call("DELETE", "/v1/me", headers=session.auth)
     assert deleted.status == 202, deleted.body
@@ -116,6 +127,11 @@ def test_a_deleted_account_leaves_its_name_and_email_only_in_the_retention_list(
     assert [(c["id"], c["instructor"]["name"]) for c in listed] == [(taught.id, ERASED_NAME)]
     admin_view = ok(platform.call("GET", f"/v1/courses/{draft.id}", caller=personas.admin))
     assert admin_view["instructor"]["name"] == ERASED_NAME
+    # the discussion and the rating keep what was said, by no one by name
+    (thread,) = ok(platform.call("GET", comments))["items"]
+    assert thread["author"] == {"id": session.user_id, "name": ERASED_NAME}
+    (review,) = ok(platform.call("GET", reviews))["items"]
+    assert review["author"]["name"] == ERASED_NAME and review["rating"] == 4
 
 
 def _deliver(decl: registry.ConsumerDecl, *bodies: Any) -> dict[str, Any]:
@@ -156,7 +172,11 @@ def test_every_erasure_consumer_is_idempotent_and_reports_only_what_failed(
     ]
     erased = table_snapshot(platform)
     consumers = _erasure_consumers()
-    assert {c.name for c in consumers} >= {"enrollment-erasure", "courses-erasure"}
+    assert {c.name for c in consumers} >= {
+        "enrollment-erasure",
+        "courses-erasure",
+        "community-erasure",
+    }
 
     for decl in consumers:
         # the same event again (SQS delivers at least once), beside a message that cannot apply
@@ -197,7 +217,15 @@ def test_every_domain_that_copies_a_name_or_an_email_consumes_user_deleted() -> 
             offenders.append(f"{model.__module__}.{model.__name__}: {copied}")
     assert offenders == []
     text = PRIVACY.read_text()
-    for entity in ("Enrollment", "Course", "CatalogEntry", "OutboxEvent", "AuditEntry"):
+    for entity in (
+        "Enrollment",
+        "Course",
+        "CatalogEntry",
+        "OutboxEvent",
+        "AuditEntry",
+        "Comment",
+        "Review",
+    ):
         assert f"`{entity}`" in text, entity
 
 

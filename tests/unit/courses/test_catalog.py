@@ -102,3 +102,33 @@ def test_queries_need_words() -> None:
         catalog.plan(Filters(q="?!"))
     with pytest.raises(ValidationFailed):
         catalog.plan(Filters(q="a b c d e f g h i"))
+
+
+def test_the_rating_sort_pools_few_ratings_with_a_prior_and_puts_unrated_last() -> None:
+    rank = catalog.rating_rank
+    assert rank(0.0, 0) == "0000"
+    assert rank(1.0, 1) > rank(0.0, 0)  # any rating ranks above none
+    assert rank(4.8, 100) > rank(5.0, 1)  # one 5-star review does not outrank a hundred 4.8s
+    assert rank(4.8, 10) > rank(4.8, 3) > rank(3.5, 40)
+    assert rank(5.0, 10_000) <= "5000" and len(rank(5.0, 10_000)) == 4
+
+
+def test_a_course_rating_is_its_sum_over_its_count() -> None:
+    course = Course(
+        id="crs_1",
+        slug="s",
+        title="T",
+        subtitle=None,
+        description="d",
+        category="design",
+        level="beginner",
+        tags=[],
+        price=Money(0, "USD"),
+        instructor_id="i",
+        instructor_name="I",
+        created_at="2026-11-23T10:00:00Z",
+        updated_at="2026-11-23T10:00:00Z",
+    )
+    assert course.rating_average == 0.0
+    course.rating_sum, course.rating_count = 11, 3
+    assert course.rating_average == 3.67 and course.summary().rating_average == 3.67
