@@ -4,10 +4,17 @@
 anything local-only (``LOCAL_ONLY``), the shared layer is ``layers/shared`` as it is, and the
 dependency layer is a ``pip install`` of ``layers/deps/requirements.txt`` for the Lambda
 platform (manylinux2014 aarch64, CPython 3.12, wheels only).
+
+Every asset ships bytecode compiled by the runtime's Python (``RUNTIME_PYTHON``), with
+``--invalidation-mode unchecked-hash``: ``/var/task`` and ``/opt`` are read-only, so without it
+every cold start compiles every module from source (docs/performance.md). A build that finds no
+interpreter of the runtime's version fails (``RuntimePythonMissing``) rather than ship without.
 """
 
 from __future__ import annotations
 
+import glob
+import os
 import shutil
 import subprocess
 import sys
@@ -26,6 +33,13 @@ DEPS_REQUIREMENTS = DEPS_LAYER_DIR / "requirements.txt"
 
 PYTHON_VERSION = "3.12"
 LAMBDA_PLATFORM = "manylinux2014_aarch64"
+# Where the build looks for the runtime's interpreter, in order (scripts/setup.sh reports it).
+RUNTIME_PYTHON_ENV = "COURSEWAVE_RUNTIME_PYTHON"
+RUNTIME_PYTHON_CANDIDATES = (
+    f"python{PYTHON_VERSION}",
+    f"~/.pyenv/versions/{PYTHON_VERSION}.*/bin/python{PYTHON_VERSION}",
+    f"/usr/local/bin/python{PYTHON_VERSION}",
+)
 SKIP = ("__pycache__", "*.pyc", ".pytest_cache", ".ruff_cache")
 # Never shipped to Lambda, wherever it lands: the container worker (its own image), demo seeders
 # and sample generators (the local runner's), tests and benchmarks. The assets hold only
@@ -50,6 +64,74 @@ EXCLUDE = (*SKIP, *LOCAL_ONLY)
 _UNUSED_IMAGE = DockerImage.from_registry("public.ecr.aws/sam/build-python3.12")
 
 
+class RuntimePythonMissing(RuntimeError):
+    """No interpreter of the Lambda runtime's Python version on the build machine."""
+
+
+def _version_of(python: str) -> str | None:
+    try:
+        found = subprocess.run(
+            [python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except OSError:
+        return None
+    return found.stdout.strip() if found.returncode == 0 else None
+
+
+def runtime_python() -> str:
+    """The path of a Python ``PYTHON_VERSION`` interpreter to compile the assets' bytecode with.
+
+    ``$COURSEWAVE_RUNTIME_PYTHON`` when set (and then it must be that version), else the first of
+    ``RUNTIME_PYTHON_CANDIDATES`` that runs and reports the version.
+    """
+    chosen = os.environ.get(RUNTIME_PYTHON_ENV)
+    if chosen:
+        if _version_of(chosen) != PYTHON_VERSION:
+            raise RuntimePythonMissing(
+                f"{RUNTIME_PYTHON_ENV}={chosen} is not a working Python {PYTHON_VERSION}"
+            )
+        return chosen
+    for candidate in RUNTIME_PYTHON_CANDIDATES:
+        paths = sorted(glob.glob(os.path.expanduser(candidate)), reverse=True)
+        found = shutil.which(candidate)
+        for path in [*([found] if found else []), *paths]:
+            if _version_of(path) == PYTHON_VERSION:
+                return path
+    raise RuntimePythonMissing(
+        f"The Lambda runtime is Python {PYTHON_VERSION} and no python{PYTHON_VERSION} was found "
+        f"(tried {', '.join(RUNTIME_PYTHON_CANDIDATES)}): the assets would ship without bytecode "
+        f"and every cold start would compile them. Install Python {PYTHON_VERSION} or set "
+        f"{RUNTIME_PYTHON_ENV} to its path."
+    )
+
+
+def compile_bytecode(folder: Path, python: str | None = None) -> None:
+    """Write ``__pycache__`` for every module under ``folder`` with the runtime's Python.
+
+    ``unchecked-hash`` pycs are used without comparing them to the source's mtime or hash: the
+    asset is immutable once deployed, and zip extraction does not keep file times.
+    """
+    subprocess.run(
+        [
+            python or runtime_python(),
+            "-m",
+            "compileall",
+            "-q",
+            "-j",
+            "0",
+            "--invalidation-mode",
+            "unchecked-hash",
+            str(folder),
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
 @jsii.implements(ILocalBundling)
 class CopyTree:
     """Copy ``source`` to ``<asset>/<target>`` (so the asset keeps the package path)."""
@@ -70,14 +152,19 @@ class CopyTree:
 
 @jsii.implements(ILocalBundling)
 class PipInstall:
-    """``pip install -r requirements.txt`` for the Lambda platform into ``<asset>/python``."""
+    """``pip install -r requirements.txt`` for the Lambda platform into ``<asset>/python``.
 
-    def __init__(self, requirements: Path) -> None:
+    ``for_this_machine`` installs the same pins for the build machine's platform with the
+    runtime's Python instead (the cold-import benchmark runs that copy).
+    """
+
+    def __init__(self, requirements: Path, *, for_this_machine: bool = False) -> None:
         self.requirements = requirements
+        self.for_this_machine = for_this_machine
 
     def command(self, output_dir: str) -> list[str]:
-        return [
-            sys.executable,
+        target = ["--target", str(Path(output_dir) / "python")]
+        common = [
             "-m",
             "pip",
             "install",
@@ -86,6 +173,12 @@ class PipInstall:
             "--no-compile",
             "--requirement",
             str(self.requirements),
+        ]
+        if self.for_this_machine:
+            return [runtime_python(), *common, *target]
+        return [
+            sys.executable,
+            *common,
             "--platform",
             LAMBDA_PLATFORM,
             "--only-binary=:all:",
@@ -93,8 +186,7 @@ class PipInstall:
             PYTHON_VERSION,
             "--implementation",
             "cp",
-            "--target",
-            str(Path(output_dir) / "python"),
+            *target,
         ]
 
     def try_bundle(self, output_dir: str, *_options: object, **_kw_options: object) -> bool:
