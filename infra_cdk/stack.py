@@ -21,6 +21,7 @@ from infra_cdk.edge import VIEWER_ADDRESS_HEADER, ApiDistribution, EdgeFirewalls
 from infra_cdk.http_api import HttpApi
 from infra_cdk.identity import Identity, OAuthSettings
 from infra_cdk.media_delivery import MediaDelivery
+from infra_cdk.web_app import WebApp
 from infra_cdk.messaging import Messaging, TableStreamConsumer
 from infra_cdk.monitoring import Monitoring
 from infra_cdk.naming import Names
@@ -85,6 +86,15 @@ class CoursewaveStack(Stack):
             names=names,
             media_bucket=storage.buckets[resources.MEDIA_BUCKET.env],
             public_key_pem=settings.media_signing_public_key,
+            web_acl_arn=firewalls.media_acl_arn,
+            log_bucket=storage.access_logs,
+        )
+        web = WebApp(
+            self,
+            "WebApp",
+            api_url=edge.url,
+            upload_bucket=storage.buckets[resources.UPLOADS_BUCKET.env],
+            media_domain=media.distribution.distribution_domain_name,
             web_acl_arn=firewalls.media_acl_arn,
             log_bucket=storage.access_logs,
         )
@@ -171,6 +181,8 @@ class CoursewaveStack(Stack):
 
         outputs = {
             "ApiUrl": edge.url,
+            "WebAppUrl": web.url,
+            "WebAppBucketName": web.bucket.bucket_name,
             "ApiDirectUrl": api.url,
             "UserPoolId": identity.user_pool.user_pool_id,
             "UserPoolClientId": identity.client.user_pool_client_id,

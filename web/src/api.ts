@@ -47,11 +47,13 @@ export function refreshSession(): Promise<boolean> {
   if (!token) return Promise.resolve(false);
   refreshing ??= (async () => {
     try {
-      const tokens = await raw<{ access_token: string; expires_in: number }>("POST", "/v1/auth/refresh", {
-        body: { refresh_token: token },
-        auth: false,
-      });
-      session.setTokens(tokens.access_token, tokens.expires_in);
+      const tokens = await raw<{ access_token: string; expires_in: number; refresh_token?: string | null }>(
+        "POST",
+        "/v1/auth/refresh",
+        { body: { refresh_token: token }, auth: false },
+      );
+      // The pool may rotate refresh tokens: the one sent is then spent, keep the next one.
+      session.setTokens(tokens.access_token, tokens.expires_in, tokens.refresh_token ?? undefined);
       return true;
     } catch (error) {
       if (error instanceof ApiError && error.status < 500) session.clear();

@@ -29,7 +29,7 @@ const screen: Screen = {
     const more = h("div", {});
     const filters = h(
       "form",
-      { role: "search", "aria-label": "Search courses", class: "filters" },
+      { role: "search", "aria-label": "Filter the catalog", class: "filters" },
       field({ name: "q", label: "Search", type: "search", value: query.get("q") ?? "" }),
       field({ name: "category", label: "Category", options: [["", "Any category"], ...CATEGORIES], value: query.get("category") ?? "" }),
       field({ name: "level", label: "Level", options: [["", "Any level"], ...LEVELS], value: query.get("level") ?? "" }),

@@ -37,13 +37,13 @@ function buyForm(course: Course): HTMLElement {
         ],
       }),
       field({ name: "currency", label: "Currency", options: prices.map((price) => [price.currency, `${price.currency} — ${formatMoney(price)}`]) }),
-      field({ name: "phone", label: "Phone number (mobile money)", type: "tel", autocomplete: "tel", hint: "International format, e.g. +250788123456." }),
+      field({ name: "phone", label: "Phone number (mobile money)", type: "tel", autocomplete: "tel", hint: "With the country code, e.g. 250788123456." }),
       field({ name: "coupon_code", label: "Coupon code" }),
     ],
     `Buy for ${formatMoney(course.price)}`,
     async (data) => {
       const body: Record<string, string> = { course_id: course.id, provider: data.provider ?? "stripe", currency: data.currency ?? course.price.currency };
-      if (data.phone) body.phone = data.phone;
+      if (data.phone) body.phone = data.phone.replace(/[\s+()-]/g, "");
       if (data.coupon_code) body.coupon_code = data.coupon_code;
       const checkout = await api<Checkout>("POST", "/v1/payments/checkout", { body, headers: { "Idempotency-Key": key } });
       if (checkout.checkout_url) {

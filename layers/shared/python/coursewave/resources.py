@@ -390,6 +390,7 @@ class WebAppPolicy:
 
     def content_security_policy(self, api_origin: str, data_origins: tuple[str, ...]) -> str:
         data = " ".join(data_origins)
+        connect = " ".join(source for source in ("'self'", api_origin, data) if source)
         return "; ".join(
             [
                 "default-src 'none'",
@@ -397,7 +398,7 @@ class WebAppPolicy:
                 "style-src 'self'",
                 f"img-src 'self' data: {data}",
                 f"media-src 'self' blob: {data}",
-                f"connect-src {' '.join(filter(None, ("'self'", api_origin, data)))}",
+                f"connect-src {connect}",
                 f"frame-src {' '.join(self.embed_origins)}",
                 "font-src 'self'",
                 "manifest-src 'self'",
