@@ -21,13 +21,13 @@ from infra_cdk.edge import VIEWER_ADDRESS_HEADER, ApiDistribution, EdgeFirewalls
 from infra_cdk.http_api import HttpApi
 from infra_cdk.identity import Identity, OAuthSettings
 from infra_cdk.media_delivery import MediaDelivery
-from infra_cdk.web_app import WebApp
 from infra_cdk.messaging import Messaging, TableStreamConsumer
 from infra_cdk.monitoring import Monitoring
 from infra_cdk.naming import Names
 from infra_cdk.schedules import Schedules
 from infra_cdk.settings import Settings, SettingsError, client_id_key
 from infra_cdk.storage import Storage
+from infra_cdk.web_app import WebApp
 from infra_cdk.workers import ContainerWorkers
 from infra_cdk.workflows import workflows
 

@@ -21,7 +21,7 @@ from constructs import Construct
 
 from coursewave.resources import WEB_APP
 from infra_cdk.edge import acknowledge_distribution
-from infra_cdk.nag import acknowledge
+from infra_cdk.nag import acknowledge, token_name
 from infra_cdk.settings import REPO_ROOT
 from infra_cdk.storage import private_bucket_props
 
@@ -118,7 +118,6 @@ class WebApp(Construct):
             log_bucket=log_bucket,
             log_file_prefix="cloudfront/web/",
             http_version=cloudfront.HttpVersion.HTTP2_AND_3,
-            minimum_protocol_version=cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
         )
         acknowledge_distribution(self.distribution, waf=web_acl_arn is not None)
         self.url = f"https://{self.distribution.distribution_domain_name}"
@@ -132,7 +131,7 @@ class WebApp(Construct):
                 "(it builds web/) before `make deploy`.",
             )
             return
-        deployment = s3_deployment.BucketDeployment(
+        s3_deployment.BucketDeployment(
             self,
             "Deploy",
             sources=[
@@ -146,28 +145,38 @@ class WebApp(Construct):
             distribution_paths=["/index.html", WEB_APP.config_path],
             memory_limit=512,
         )
-        acknowledge(
-            deployment,
-            "AwsSolutions-IAM5",
-            "CDK's BucketDeployment writes every object of the build into its own bucket "
-            "(s3:* on bucket/*) and reads its asset; its role is CDK-managed.",
-        )
         stack = Stack.of(self)
         for child in stack.node.children:
             if child.node.id.startswith("Custom::CDKBucketDeployment"):
-                acknowledge(
-                    child,
-                    "AwsSolutions-IAM4",
-                    "CDK's BucketDeployment handler runs with AWSLambdaBasicExecutionRole "
-                    "(logs only); CDK creates and manages it.",
-                )
-                acknowledge(
-                    child,
-                    "AwsSolutions-IAM5",
-                    "CDK's BucketDeployment handler copies the built app into the web bucket.",
-                )
-                acknowledge(
-                    child,
-                    "AwsSolutions-L1",
-                    "The runtime of CDK's BucketDeployment handler is chosen by aws-cdk-lib.",
-                )
+                _acknowledge_deployment_handler(child, self.bucket)
+
+
+# CDK's BucketDeployment handler (a singleton Lambda function CDK creates and manages): what its
+# role may do, finding by finding.
+DEPLOYMENT_HANDLER_FINDINGS = {
+    "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
+    "AWSLambdaBasicExecutionRole]": "it writes only its own logs with this managed policy",
+    "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-"
+    "<AWS::AccountId>-<AWS::Region>/*]": "it reads the build from CDK's asset bucket",
+    "AwsSolutions-IAM5[Resource::*]": "CloudFront invalidations cannot be scoped to a resource",
+    "AwsSolutions-L1": "its Python runtime is the one aws-cdk-lib ships the handler for",
+    **{
+        f"AwsSolutions-IAM5[Action::{action}]": "CDK's grants for reading the asset and "
+        "replacing the bucket's objects"
+        for action in (
+            "s3:GetBucket*",
+            "s3:GetObject*",
+            "s3:List*",
+            "s3:Abort*",
+            "s3:DeleteObject*",
+        )
+    },
+}
+
+
+def _acknowledge_deployment_handler(handler: Construct, bucket: s3.Bucket) -> None:
+    for rule, reason in DEPLOYMENT_HANDLER_FINDINGS.items():
+        acknowledge(handler, rule, f"CDK's BucketDeployment handler: {reason}.")
+    arn = token_name(bucket.node.default_child, "Arn")  # type: ignore[arg-type]
+    bucket_objects = f"AwsSolutions-IAM5[Resource::{arn}/*]"
+    acknowledge(handler, bucket_objects, "It writes every file of the build into the web bucket.")

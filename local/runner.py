@@ -26,7 +26,6 @@ from local.fake_oauth import FAKE_COGNITO_PREFIX, FakeHostedUi
 from local.fakes import FakeProviders
 from local.gateway import Gateway, serve
 from local.mailbox import Mailbox
-from local.web import WebApp
 from local.pollers import (
     Poller,
     ScheduledPoller,
@@ -35,6 +34,7 @@ from local.pollers import (
     StreamPoller,
     wait_until_idle,
 )
+from local.web import WebApp
 
 REQUIRED_TOOLS = ("ffmpeg", "ffprobe")
 

@@ -40,7 +40,9 @@ def playwright() -> Iterator[Playwright]:
 @pytest.fixture(scope="session")
 def browser(playwright: Playwright, stack: LocalStack) -> Iterator[Browser]:
     if not (REPO_ROOT / "web" / "dist" / "index.html").exists():
-        raise RuntimeError("web/dist is not built: run `make setup` (it runs npm run build in web/)")
+        raise RuntimeError(
+            "web/dist is not built: run `make setup` (it runs npm run build in web/)"
+        )
     launched = playwright.chromium.launch(
         executable_path=chromium_path(),
         headless=True,

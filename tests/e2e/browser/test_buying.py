@@ -35,9 +35,7 @@ def test_a_learner_buys_the_paid_demo_course_on_the_stripe_checkout_page(
     assert not learner.errors, learner.errors
 
 
-def test_a_learner_buys_with_mtn_momo_approved_on_the_phone(
-    stack: LocalStack, person: Any
-) -> None:
+def test_a_learner_buys_with_mtn_momo_approved_on_the_phone(stack: LocalStack, person: Any) -> None:
     # Given a signed-in learner paying with MTN MoMo in RWF
     learner = person()
     learner.log_in(signed_up_learner(stack))

@@ -91,9 +91,7 @@ def test_a_learner_signs_up_plays_the_demo_video_resumes_and_completes_a_lesson(
     saved = page.evaluate("Math.floor(document.querySelector('video').currentTime)")
     assert saved >= 3
     page.reload()
-    page.wait_for_function(
-        f"() => document.querySelector('video')?.currentTime >= {saved}"
-    )
+    page.wait_for_function(f"() => document.querySelector('video')?.currentTime >= {saved}")
     assert page.get_by_role("button", name="Log out").is_visible()  # the session survived
 
     # When they mark the lesson complete, progress moves

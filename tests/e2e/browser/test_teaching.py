@@ -18,10 +18,12 @@ RECORD_PROGRESS = """() => {
   new MutationObserver((changes) => {
     for (const change of changes) {
       const el = change.target.nodeType === 1 ? change.target : change.target.parentElement;
-      if (el.tagName === "PROGRESS") window.__progress[el.getAttribute("aria-label")].push(el.value);
-      if (el.classList.contains("upload-status")) window.__progress.status.push(el.textContent);
+      const seen = window.__progress;
+      if (el.tagName === "PROGRESS") seen[el.getAttribute("aria-label")].push(el.value);
+      if (el.classList.contains("upload-status")) seen.status.push(el.textContent);
     }
-  }).observe(document.body, {subtree: true, attributes: true, childList: true, characterData: true});
+  }).observe(document.body, {subtree: true, attributes: true, childList: true,
+                             characterData: true});
 }"""
 
 

@@ -384,7 +384,10 @@ class WebAppPolicy:
     strict Content Security Policy (scripts and styles from the app's own origin only, no inline
     code) that lets the page reach the API, the upload and media origins and the video embeds."""
 
-    embed_origins: tuple[str, ...] = ("https://www.youtube-nocookie.com", "https://www.dailymotion.com")
+    embed_origins: tuple[str, ...] = (
+        "https://www.youtube-nocookie.com",
+        "https://www.dailymotion.com",
+    )
     referrer_policy: str = "strict-origin-when-cross-origin"
     config_path: str = "/config.json"
 
