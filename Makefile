@@ -11,17 +11,25 @@ BANDIT_TARGETS := functions layers workers local infra_cdk tools benchmarks
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup run test test-unit test-integration test-infra test-e2e lint format openapi events \
+.PHONY: help setup web run test test-unit test-integration test-infra test-e2e lint format openapi events \
         synth deploy bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
 
-setup: $(STAMP) ## Install everything: Python venv + packages, FFmpeg, Node packages (CDK CLI)
+setup: $(STAMP) web/dist/index.html ## Install everything: Python venv + packages, FFmpeg, Chromium, Node packages (CDK CLI), the web app's build
 
-$(STAMP): pyproject.toml package.json scripts/setup.sh
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json
+
+$(STAMP): pyproject.toml package.json scripts/setup.sh web/package.json web/package-lock.json
 	@PYTHON=$(PYTHON) bash scripts/setup.sh
 	@touch $(STAMP)
+
+# The web app is rebuilt when its sources change (setup builds it the first time).
+web/dist/index.html: $(WEB_SOURCES) | $(STAMP)
+	npm run --prefix web --silent build
+
+web: setup ## Build the web app (web/ → web/dist)
 
 run: setup ## Run the whole platform locally at http://127.0.0.1:$${COURSEWAVE_PORT:-3000}
 	$(PY) -m local

@@ -27,6 +27,7 @@ from infra_cdk.naming import Names
 from infra_cdk.schedules import Schedules
 from infra_cdk.settings import Settings, SettingsError, client_id_key
 from infra_cdk.storage import Storage
+from infra_cdk.web_app import WebApp
 from infra_cdk.workers import ContainerWorkers
 from infra_cdk.workflows import workflows
 
@@ -85,6 +86,15 @@ class CoursewaveStack(Stack):
             names=names,
             media_bucket=storage.buckets[resources.MEDIA_BUCKET.env],
             public_key_pem=settings.media_signing_public_key,
+            web_acl_arn=firewalls.media_acl_arn,
+            log_bucket=storage.access_logs,
+        )
+        web = WebApp(
+            self,
+            "WebApp",
+            api_url=edge.url,
+            upload_bucket=storage.buckets[resources.UPLOADS_BUCKET.env],
+            media_domain=media.distribution.distribution_domain_name,
             web_acl_arn=firewalls.media_acl_arn,
             log_bucket=storage.access_logs,
         )
@@ -171,6 +181,8 @@ class CoursewaveStack(Stack):
 
         outputs = {
             "ApiUrl": edge.url,
+            "WebAppUrl": web.url,
+            "WebAppBucketName": web.bucket.bucket_name,
             "ApiDirectUrl": api.url,
             "UserPoolId": identity.user_pool.user_pool_id,
             "UserPoolClientId": identity.client.user_pool_client_id,

@@ -184,7 +184,26 @@ def _buckets(out: Provisioned) -> None:
                 Bucket=name,
                 NotificationConfiguration={"EventBridgeConfiguration": {}},
             )
+        cors = _browser_cors(decl)
+        if cors is not None:
+            s3.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": [cors]})
         out.env[decl.env] = name
+
+
+def _browser_cors(decl: resources.BucketDecl) -> dict[str, Any] | None:
+    """What lets the web app reach a bucket from its page: presigned POSTs to an upload bucket
+    (the CDK app's bucket CORS rule), and the media players' GETs of signed playlists and
+    segments (in AWS the media CloudFront's CORS response-headers policy answers those)."""
+    common = {
+        "AllowedOrigins": list(resources.CORS.allow_origins),
+        "AllowedHeaders": ["*"],
+        "MaxAgeSeconds": resources.CORS.max_age_seconds,
+    }
+    if decl.browser_upload:
+        return {**common, "AllowedMethods": ["POST"], "ExposeHeaders": ["ETag"]}
+    if decl is resources.MEDIA_BUCKET:
+        return {**common, "AllowedMethods": ["GET", "HEAD"]}
+    return None
 
 
 def _queue_with_dlq(name: str, max_receive_count: int, visibility: int) -> tuple[str, str]:

@@ -23,6 +23,8 @@ LESSON_TITLE = "Your first look at the editor (video)"
 READY_TIMEOUT_SECONDS = 180
 HTTP_TIMEOUT_SECONDS = 30
 COURSE_CATCH_UP_SECONDS = 30
+# Long enough for two 6 s HLS segments, so a player is seen following the playlist past the first.
+CLIP_SECONDS = 8
 
 
 class ApiError(RuntimeError):
@@ -53,7 +55,9 @@ def _seed_in_background(platform: Any) -> None:
 def _seed(platform: Any) -> str:
     api = _DemoApi(platform.url, _token(platform))
     with tempfile.TemporaryDirectory(prefix="coursewave-demo-") as scratch:
-        clip = make_test_clip(Path(scratch) / "demo.mp4", seconds=4, width=640, height=360)
+        clip = make_test_clip(
+            Path(scratch) / "demo.mp4", seconds=CLIP_SECONDS, width=640, height=360
+        )
         ticket = api.call(
             "POST",
             "/v1/media/uploads",

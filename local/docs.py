@@ -28,8 +28,12 @@ is at <a href="/_local/openapi.json">/_local/openapi.json</a>.</p></body></html>
 Route = Callable[[dict[str, str]], tuple[int, str, bytes]]
 
 
-def docs_routes() -> dict[str, Route]:
-    document = json.dumps(build_openapi(), indent=2).encode()
+def docs_routes(base_url: str) -> dict[str, Route]:
+    """The document lists ``base_url`` (the URL this runner really listens on, whatever
+    ``COURSEWAVE_PORT`` is) as its server, so Swagger UI's "Try it out" reaches it."""
+    openapi = build_openapi()
+    openapi["servers"] = [{"url": base_url, "description": "this local runner"}]
+    document = json.dumps(openapi, indent=2).encode()
     page = PAGE if (SWAGGER_DIST / SWAGGER_FILES[1]).exists() else FALLBACK_PAGE
     routes: dict[str, Route] = {
         "/_local/openapi.json": lambda _: (200, "application/json", document),

@@ -27,6 +27,9 @@ LocalRoute = Callable[[dict[str, str]], tuple[Any, ...]]
 # A local-only handler of a whole path family (e.g. /_local/payments/{id}/complete): (method,
 # path, raw body) → (status, content type, body), or None when the path is not its own.
 LocalHandler = Callable[[str, str, bytes], tuple[int, str, bytes] | None]
+# The web app's static site: path → (status, headers, body) for GET/HEAD outside /v1/ and /_local/.
+Site = Callable[[str], tuple[int, dict[str, str], bytes]]
+API_PREFIX = "/v1/"
 
 
 def compiled_routes() -> list[CompiledRoute]:
@@ -45,8 +48,10 @@ class Gateway:
         local_routes: dict[str, LocalRoute] | None = None,
         log: Callable[[str], None] | None = None,
         local_handlers: list[LocalHandler] | None = None,
+        site: Site | None = None,
     ) -> None:
         self.routes = compiled_routes()
+        self.site = site
         self.authorizer = authorizer
         self.local_routes = local_routes or {}
         self.local_handlers = local_handlers or []
@@ -75,6 +80,12 @@ class Gateway:
                 if answered is not None:
                     status, content_type, payload = answered
                     return status, {"Content-Type": content_type, **cors_headers()}, payload
+        if (
+            self.site is not None
+            and method in ("GET", "HEAD")
+            and not url.path.startswith((API_PREFIX, "/_local/"))
+        ):
+            return self.site(url.path)
         if method == "OPTIONS" and "access-control-request-method" in headers:
             return HTTPStatus.NO_CONTENT, cors_preflight_headers(), b""
         found = match(self.routes, method, url.path)

@@ -49,7 +49,15 @@ def control(
     fakes: FakeProviders, method: str, path: str, body: bytes
 ) -> tuple[int, str, bytes] | None:
     """``POST /_local/payments/{payment_id}/complete`` ``{outcome, notify}`` and ``…/redeliver``
-    → 202; None when the path is not one of them."""
+    → 202; ``GET …/approval`` → 200 ``{approval_url}``: the page where the payer approves (the
+    "phone" of a mobile-money payment, Stripe's checkout page); None for any other path."""
+    approval = re.fullmatch(re.escape(CONTROL_PREFIX) + r"([^/]+)/approval", path)
+    if approval is not None and method == "GET":
+        try:
+            url = fakes.approval_url(approval.group(1))
+        except UnknownPayment:
+            return _answer(404, "NOT_FOUND", "No provider fake knows this payment.")
+        return 200, "application/json", json.dumps({"approval_url": url}).encode()
     match = re.fullmatch(re.escape(CONTROL_PREFIX) + r"([^/]+)/(complete|redeliver)", path)
     if match is None:
         return None

@@ -34,6 +34,7 @@ from local.pollers import (
     StreamPoller,
     wait_until_idle,
 )
+from local.web import WebApp
 
 REQUIRED_TOOLS = ("ffmpeg", "ffprobe")
 
@@ -191,7 +192,7 @@ class LocalPlatform:
         hosted_ui = FakeHostedUi(self.provisioned.user_pool_id, self.provisioned.client_id, REGION)
         local_routes = {
             "/_local/mailbox": self.mailbox.route,
-            **docs_routes(),
+            **docs_routes(self.url),
             **hosted_ui.routes(FAKE_COGNITO_PREFIX),
             **fake_github.routes(),
         }
@@ -200,6 +201,8 @@ class LocalPlatform:
             local_routes,
             log=self._request_log,
             local_handlers=[functools.partial(payments.control, self.providers)],
+            # The web app at /: uploads and media come from moto's S3 (CloudFront in AWS).
+            site=WebApp(data_origins=(self.provisioned.endpoint,)),
         )
         self.server = serve(gateway, self.host, self.port, listener)
         threading.Thread(target=self.server.serve_forever, name="gateway", daemon=True).start()

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Sets up a fresh machine for Coursewave: Python virtualenv and packages, FFmpeg, Node packages.
+# Sets up a fresh machine for Coursewave: Python virtualenv and packages, FFmpeg, Chromium (for the
+# browser tests), Node packages, and the web app's build (web/dist).
 # Idempotent; prints what it does. Called by `make setup` (and so by `make run` / `make test`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +34,16 @@ if ! command -v ffmpeg >/dev/null || ! command -v ffprobe >/dev/null; then
 fi
 step "FFmpeg: $(ffmpeg -version | head -n 1)"
 
+# The browser tests drive Debian's Chromium through Playwright; Playwright's own browser download
+# is never used (it cannot reach its CDN from here, and one system browser is enough).
+if ! command -v chromium >/dev/null; then
+  step "Installing Chromium (Debian package, for the browser tests)"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+step "Chromium: $(chromium --version 2>/dev/null || echo 'installed')"
+
 step "Installing Node packages (aws-cdk@2 CLI, swagger-ui-dist)"
 command -v npm >/dev/null || { echo "Node.js 20+ with npm is required"; exit 1; }
 if [ -f package-lock.json ]; then
@@ -40,5 +51,13 @@ if [ -f package-lock.json ]; then
 else
   npm install --no-audit --no-fund --loglevel=error
 fi
+
+step "Installing the web app's Node packages and building it (web/package.json → web/dist)"
+if [ -f web/package-lock.json ]; then
+  npm ci --prefix web --no-audit --no-fund --loglevel=error
+else
+  npm install --prefix web --no-audit --no-fund --loglevel=error
+fi
+npm run --prefix web --silent build
 
 step "Setup complete"

@@ -376,3 +376,40 @@ def declared_env_names() -> frozenset[str]:
             *(provider.client_id_env for provider in pool.providers),
         }
     )
+
+
+@dataclass(frozen=True)
+class WebAppPolicy:
+    """The web app's response headers, one definition for the local runner and CloudFront: a
+    strict Content Security Policy (scripts and styles from the app's own origin only, no inline
+    code) that lets the page reach the API, the upload and media origins and the video embeds."""
+
+    embed_origins: tuple[str, ...] = (
+        "https://www.youtube-nocookie.com",
+        "https://www.dailymotion.com",
+    )
+    referrer_policy: str = "strict-origin-when-cross-origin"
+    config_path: str = "/config.json"
+
+    def content_security_policy(self, api_origin: str, data_origins: tuple[str, ...]) -> str:
+        data = " ".join(data_origins)
+        connect = " ".join(source for source in ("'self'", api_origin, data) if source)
+        return "; ".join(
+            [
+                "default-src 'none'",
+                "script-src 'self'",
+                "style-src 'self'",
+                f"img-src 'self' data: {data}",
+                f"media-src 'self' blob: {data}",
+                f"connect-src {connect}",
+                f"frame-src {' '.join(self.embed_origins)}",
+                "font-src 'self'",
+                "manifest-src 'self'",
+                "form-action 'self'",
+                "base-uri 'none'",
+                "frame-ancestors 'none'",
+            ]
+        )
+
+
+WEB_APP = WebAppPolicy()

@@ -1,0 +1,22 @@
+/** Every screen of the app: one module and one entry here. */
+import type { Route } from "./router";
+
+export const ROUTES: Route[] = [
+  { path: "/", access: "public", load: () => import("./screens/catalog") },
+  { path: "/login", access: "public", load: () => import("./screens/login") },
+  { path: "/signup", access: "public", load: () => import("./screens/signup") },
+  { path: "/confirm", access: "public", load: () => import("./screens/confirm") },
+  { path: "/courses/:course", access: "public", load: () => import("./screens/course") },
+  { path: "/learn/:course/:lesson", access: "user", load: () => import("./screens/lesson") },
+  { path: "/payments/:payment", access: "user", load: () => import("./screens/payment") },
+  { path: "/dashboard", access: "user", load: () => import("./screens/dashboard") },
+  { path: "/teach", access: "instructor", load: () => import("./screens/teach/courses") },
+  { path: "/teach/new", access: "instructor", load: () => import("./screens/teach/new") },
+  { path: "/teach/courses/:course", access: "instructor", load: () => import("./screens/teach/edit") },
+  { path: "/teach/courses/:course/students", access: "instructor", load: () => import("./screens/teach/students") },
+  { path: "/teach/earnings", access: "instructor", load: () => import("./screens/teach/earnings") },
+  { path: "/admin/users", access: "admin", load: () => import("./screens/admin/users") },
+  { path: "/admin/coupons", access: "admin", load: () => import("./screens/admin/coupons") },
+  { path: "/admin/payments", access: "admin", load: () => import("./screens/admin/payments") },
+  { path: "/admin/audit-log", access: "admin", load: () => import("./screens/admin/audit") },
+];
