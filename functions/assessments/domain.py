@@ -152,6 +152,7 @@ class Attempt:
     points_total: float | None = None
     auto_graded: bool = False
     late: bool = False
+    erased: bool = False  # its learner deleted their account: the answers are gone, the grade stays
 
     @property
     def graded(self) -> bool:

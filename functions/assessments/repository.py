@@ -141,6 +141,7 @@ class AttemptItem(Item, discriminator="ExamAttempt"):
     points_total = NumberAttribute(null=True)
     auto_graded = BooleanAttribute(default=False)
     late = BooleanAttribute(default=False)
+    erased = BooleanAttribute(default=False)
 
     @staticmethod
     def key_of(attempt_id: str) -> Key:
@@ -322,6 +323,7 @@ def to_attempt(item: AttemptItem) -> Attempt:
         points_total=_number(item.points_total),
         auto_graded=bool(item.auto_graded),
         late=bool(item.late),
+        erased=bool(item.erased),
     )
 
 
@@ -347,6 +349,7 @@ def _attempt_item(attempt: Attempt) -> AttemptItem:
         points_total=attempt.points_total,
         auto_graded=attempt.auto_graded,
         late=attempt.late,
+        erased=attempt.erased,
     )
 
 
@@ -643,12 +646,12 @@ def save_event(event: OutboxEvent) -> None:
 
 def erase_answers(attempt: Attempt) -> bool:
     """The learner's written answers erased (scores stay); False if there was nothing left."""
-    if attempt.answers == {}:
+    if attempt.erased:
         return False
     try:
         keyed(AttemptItem(attempt_id=attempt.id)).update(
-            actions=[AttemptItem.answers.set("{}")],
-            condition=AttemptItem.answers != "{}",
+            actions=[AttemptItem.answers.set("{}"), AttemptItem.erased.set(True)],
+            condition=AttemptItem.erased != True,  # noqa: E712 - a DynamoDB condition
         )
     except UpdateError as exc:
         if exc.cause_response_code == "ConditionalCheckFailedException":
