@@ -227,7 +227,7 @@ def _summary_fields(attempt: Attempt) -> dict[str, Any]:
 
 @app.route(
     "POST",
-    "/v1/courses/{course_id}/exams",
+    "/v1/courses/{id}/exams",
     access=MANAGERS,
     summary="Create an exam (its question bank, pass mark, limits and review policy)",
     status=201,
@@ -235,11 +235,11 @@ def _summary_fields(attempt: Attempt) -> dict[str, Any]:
     response=ExamOut,
     errors=(403, 404, 422),
 )
-def create_exam(course_id: str, body: ExamIn, principal: Principal) -> ExamOut:
+def create_exam(id: str, body: ExamIn, principal: Principal) -> ExamOut:
     settings = {name: getattr(body, name) for name in SETTINGS if getattr(body, name) is not None}
     exam, version = logic.create_exam(
         principal,
-        course_id,
+        id,
         settings,
         body.required if body.required is not None else True,
         [_draft(q) for q in body.questions],
@@ -249,14 +249,14 @@ def create_exam(course_id: str, body: ExamIn, principal: Principal) -> ExamOut:
 
 @app.route(
     "GET",
-    "/v1/courses/{course_id}/exams",
+    "/v1/courses/{id}/exams",
     access=signed_in(who="an enrolled learner, the course's owner, admin"),
     summary="The course's exams (learners: with their standing; never answer keys)",
     response=ExamList,
     errors=(403, 404),
 )
-def list_exams(course_id: str, principal: Principal) -> ExamList:
-    manager, exams, standings = logic.course_exams(principal, course_id)
+def list_exams(id: str, principal: Principal) -> ExamList:
+    manager, exams, standings = logic.course_exams(principal, id)
     items = []
     for exam in exams:
         standing = None
@@ -462,15 +462,15 @@ def submit(exam_id: str, attempt_id: str, body: SubmitIn, principal: Principal) 
 
 @app.route(
     "GET",
-    "/v1/courses/{course_id}/gradebook",
+    "/v1/courses/{id}/gradebook",
     access=MANAGERS,
     summary="Every learner by exam: best score, passed, attempts; and course progress",
     query=PageQuery,
     response=Gradebook,
     errors=(400, 403, 404, 422),
 )
-def gradebook(course_id: str, query: PageQuery, principal: Principal) -> Gradebook:
-    exams, rows, cursor = logic.gradebook(principal, course_id, query.limit, query.cursor)
+def gradebook(id: str, query: PageQuery, principal: Principal) -> Gradebook:
+    exams, rows, cursor = logic.gradebook(principal, id, query.limit, query.cursor)
     items = []
     for row in rows:
         cells = []
@@ -501,15 +501,15 @@ def gradebook(course_id: str, query: PageQuery, principal: Principal) -> Gradebo
 
 @app.route(
     "POST",
-    "/v1/courses/{course_id}/gradebook/export",
+    "/v1/courses/{id}/gradebook/export",
     access=MANAGERS,
     summary="Export the gradebook as CSV, asynchronously (poll GET /v1/exports/{export_id})",
     status=202,
     response=ExportAccepted,
     errors=(403, 404),
 )
-def export_gradebook(course_id: str, principal: Principal) -> ExportAccepted:
-    return ExportAccepted(export_id=logic.request_export(principal, course_id), status="pending")
+def export_gradebook(id: str, principal: Principal) -> ExportAccepted:
+    return ExportAccepted(export_id=logic.request_export(principal, id), status="pending")
 
 
 @app.route(

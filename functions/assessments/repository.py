@@ -533,7 +533,8 @@ def patch_question(before: Exam, version: Version) -> None:
     try:
         with transaction() as tx:
             tx.condition_check(
-                keyed(ExamItem(exam_id=before.id)),
+                ExamItem,
+                *ExamItem.key_of(before.id),
                 condition=(ExamItem.version == version.number) & (ExamItem.status == ACTIVE),
             )
             tx.save(_version_item(version), condition=VersionItem.PK.exists())
@@ -561,7 +562,8 @@ def start_attempt(
                 tx.save(_exam_item(marked), condition=_header_unchanged(exam))
             else:
                 tx.condition_check(
-                    keyed(ExamItem(exam_id=exam.id)),
+                    ExamItem,
+                    *ExamItem.key_of(exam.id),
                     condition=(ExamItem.version == attempt.version) & (ExamItem.status == ACTIVE),
                 )
             for event in events:
