@@ -80,7 +80,12 @@ class Seen:
 
 
 def _read(
-    principal: Principal, exam_id: str, *, attempt_id: str | None = None, learner_only: bool = False
+    principal: Principal,
+    exam_id: str,
+    *,
+    attempt_id: str | None = None,
+    learner_only: bool = False,
+    managers_only: bool = False,
 ) -> Seen:
     """Two BatchGetItems: the header, the caller's standing (and the attempt), then the course,
     the caller's enrollment and the version (the attempt's, else the current one)."""
@@ -108,6 +113,9 @@ def _read(
     active = enrollment.decode_enrollment(found.extra.get(enrollment_key))
     if active is not None and active.is_revoked:
         active = None
+    if managers_only and not manager:
+        courses.visible(course, principal, enrolled=active is not None)
+        raise Forbidden("Only the course's instructor or an admin may change its exams.")
     if not manager or learner_only:
         courses.visible(course, principal, enrolled=active is not None)
         if active is None:
@@ -126,10 +134,7 @@ def _read(
 
 
 def _managed(principal: Principal, exam_id: str) -> Seen:
-    seen = _read(principal, exam_id)
-    if not seen.manager:
-        raise Forbidden("Only the course's instructor or an admin may change its exams.")
-    return seen
+    return _read(principal, exam_id, managers_only=True)
 
 
 # -- authoring ---------------------------------------------------------------------------------
