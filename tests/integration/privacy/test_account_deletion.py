@@ -89,9 +89,34 @@ def test_a_deleted_account_leaves_its_name_and_email_only_in_the_retention_list(
         json_body={"position_seconds": 42},
     )
     assert position.status in (200, 204), position.body
+    # takes an exam: a written answer that names the learner
+    question = {"type": "short_text", "prompt": "Who are you?", "answer": "a learner"}
+    exam = ok(
+        platform.call(
+            "POST",
+            f"/v1/courses/{course.id}/exams",
+            caller=personas.instructor,
+            json_body={"title": "Check", "pass_percent": 50, "questions": [question]},
+        ),
+        201,
+    )
+    attempt = ok(platform.call("POST", f"/v1/exams/{exam['id']}/attempts", caller=leaver), 201)
+    saved = platform.call(
+        "PUT",
+        f"/v1/exams/{exam['id']}/attempts/{attempt['attempt_id']}/answers",
+        caller=leaver,
+        json_body={"answers": {attempt["questions"][0]["id"]: f"I am {name}"}},
+    )
+    assert saved.status == 204, saved.body
     platform.drain()
     before = _holders(table_snapshot(platform), session.email, name)
-    assert {i["entity"]["S"] for i in before} >= {"User", "Enrollment", "Course", "CatalogEntry"}
+    assert {i["entity"]["S"] for i in before} >= {
+        "User",
+        "Enrollment",
+        "Course",
+        "CatalogEntry",
+        "ExamAttempt",
+    }
 
     deleted = platform.call("DELETE", "/v1/me", headers=session.auth)
     assert deleted.status == 202, deleted.body

@@ -42,7 +42,7 @@ def version(questions: tuple[Question, ...], **settings: object) -> Version:
     [
         ("  nile ", True),
         ("NILE", True),
-        ("Ｎｉｌｅ", True),  # fullwidth letters: NFKC
+        ("\uff2e\uff49\uff4c\uff45", True),  # fullwidth letters: NFKC
         ("the   Nile", True),  # an accepted alternative, repeated whitespace collapsed
         ("The\tNile\n", True),
         ("Nil", False),
