@@ -18,7 +18,14 @@ import subprocess
 import sys
 import time
 
-BENCHMARKS = ("cold_import", "gateway_overhead", "round_trips", "payments", "transcode")
+BENCHMARKS = (
+    "cold_import",
+    "gateway_overhead",
+    "round_trips",
+    "payments",
+    "grading",
+    "transcode",
+)
 
 
 def table(rows: list[dict[str, object]]) -> str:

@@ -23,6 +23,7 @@ USER_POOL = "user_pool"
 UPLOADS = "uploads_bucket"
 MEDIA = "media_bucket"
 CERTIFICATES = "certificates_bucket"
+EXPORTS = "exports_bucket"
 MAIL = "mail"
 PLAYBACK_SECRET = "playback_token_secret"  # noqa: S105 - a resource name: resources.PLAYBACK_TOKEN_SECRET
 # The payments secret (resources.PAYMENTS_SECRET, read access) and resources.PAYMENTS_ENV.
@@ -285,6 +286,28 @@ FUNCTIONS: tuple[FunctionDecl, ...] = (
         timeout_seconds=60,
         description="Erases a deleted account's name from its comments and reviews",
     ),
+    # Assessments (docs/assessments.md).
+    FunctionDecl(
+        name="assessments",
+        module="functions.assessments.handler",
+        uses=frozenset({TABLE, EXPORTS}),
+        description="Exams, attempts, extensions, regrades, the gradebook and its exports",
+    ),
+    FunctionDecl(
+        name="assessments-timer",
+        module="functions.assessments.timer",
+        uses=frozenset({TABLE}),
+        memory_mb=256,
+        timeout_seconds=30,
+        description="Grades an attempt nobody submitted at its deadline (the exam timer's end)",
+    ),
+    FunctionDecl(
+        name="assessments-events",
+        module="functions.assessments.consumer",
+        uses=frozenset({TABLE, EXPORTS}),
+        timeout_seconds=300,
+        description="Regrades, gradebook CSV exports, erasure of a deleted learner's answers",
+    ),
 )
 
 # Unknown routes reach this function, so their 404 carries the error envelope in AWS too.
@@ -326,6 +349,21 @@ CONSUMERS: tuple[ConsumerDecl, ...] = (
         sources=("coursewave.payments", "coursewave.users"),
         detail_types=("PaymentNotified", "PaymentSucceeded", "PaymentRefunded", "UserDeleted"),
         visibility_timeout_seconds=120,
+    ),
+    # Assessments: the exam timer's hand-off (fed by the exam-timer state machine), and the
+    # domain's own asynchronous work (regrades, exports) with the learner's erasure.
+    ConsumerDecl(
+        name="exam-deadlines",
+        function="assessments-timer",
+        visibility_timeout_seconds=60,
+    ),
+    ConsumerDecl(
+        name="assessments-events",
+        function="assessments-events",
+        sources=("coursewave.assessments", "coursewave.users"),
+        detail_types=("ExamRegradeRequested", "GradebookExportRequested", "UserDeleted"),
+        batch_size=1,
+        visibility_timeout_seconds=600,
     ),
     # The transcode workflow's work queue (sqs:sendMessage.waitForTaskToken). The worker keeps a
     # message hidden while it works (workers/transcode/keepalive.py), so the timeout only bounds
@@ -393,6 +431,16 @@ STATE_MACHINES: tuple[StateMachineDecl, ...] = (
             },
         },
         trigger_bus="default",
+    ),
+    # One per timed exam attempt, started by ExamDeadlineSet on our bus: Wait until fires_at,
+    # then sqs:SendMessage to the exam-deadlines queue (EventBridge Scheduler would do too, but
+    # moto never fires its schedules, while a Wait runs the same on moto and in AWS).
+    StateMachineDecl(
+        name="exam-timer",
+        definition="statemachines/exam_timer.asl.json",
+        substitutions={"ExamDeadlinesQueueUrl": "exam-deadlines"},
+        trigger={"source": ["coursewave.assessments"], "detail-type": ["ExamDeadlineSet"]},
+        trigger_bus=resources.EVENT_BUS.name,
     ),
 )
 

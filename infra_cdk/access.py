@@ -247,6 +247,7 @@ USES: dict[str, Callable[[Platform, Access, bool], None]] = {
     registry.UPLOADS: _bucket(resources.UPLOADS_BUCKET),
     registry.MEDIA: _media,
     registry.CERTIFICATES: _bucket(resources.CERTIFICATES_BUCKET),
+    registry.EXPORTS: _bucket(resources.EXPORTS_BUCKET),
     registry.MAIL: _mail,
     registry.PAYMENTS: _payments,
 }

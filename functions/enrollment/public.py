@@ -10,10 +10,14 @@ The dashboard (served here) shows tiles that higher domains keep through ``add_u
 one write to the caller's transaction, so the tile changes atomically with the caller's own
 item (a notification marked read and the unread count, a certificate issued and its card).
 The tiles share one item: one tile write per transaction (DynamoDB refuses two on one item).
+
+Assessments' gradebook lists a course's learners with ``roster`` (the owner's page, checked
+here) and its export with ``course_learners`` (every page, off the request path).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from coursewave.clock import iso, new_id, now
@@ -21,7 +25,7 @@ from coursewave.db import Key
 from coursewave.events import domain_event
 from functions.enrollment import domain, repository
 from functions.enrollment.domain import Enrollment, ViewableLesson
-from functions.enrollment.logic import viewable_lesson
+from functions.enrollment.logic import roster, viewable_lesson
 
 __all__ = [
     "Enrollment",
@@ -32,8 +36,10 @@ __all__ = [
     "add_revocation",
     "add_unread_change",
     "add_unread_reset",
+    "course_learners",
     "decode_enrollment",
     "enrollment_key",
+    "roster",
     "viewable_lesson",
 ]
 
@@ -46,6 +52,17 @@ def enrollment_key(user_id: str, course_id: str) -> Key:
 def decode_enrollment(raw: dict[str, Any] | None) -> Enrollment | None:
     """The enrollment from its raw item (read by ``enrollment_key``); revoked ones included."""
     return repository.decode(raw)
+
+
+def course_learners(course_id: str, page_size: int = 100) -> Iterator[Enrollment]:
+    """Every enrollment of the course, page by page on the roster index (for reports that run
+    off the request path, such as a gradebook export; the caller has checked who asked)."""
+    start = None
+    while True:
+        found, start = repository.roster_page(course_id, page_size, start)
+        yield from found
+        if not start:
+            return
 
 
 def add_paid_enrollment(

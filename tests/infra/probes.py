@@ -40,6 +40,7 @@ ALL_USES = frozenset(
         registry.UPLOADS,
         registry.MEDIA,
         registry.CERTIFICATES,
+        registry.EXPORTS,
         registry.MAIL,
         EVENTS_CONSUMER.env,
     }

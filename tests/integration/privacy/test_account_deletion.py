@@ -93,6 +93,25 @@ def test_a_deleted_account_leaves_its_name_and_email_only_in_the_retention_list(
     comments, reviews = f"/v1/courses/{course.id}/comments", f"/v1/courses/{course.id}/reviews"
     ok(platform.call("POST", comments, caller=leaver, json_body={"body": "A question"}), 201)
     ok(platform.call("POST", reviews, caller=leaver, json_body={"rating": 4}), 201)
+    # takes an exam: a written answer that names the learner
+    question = {"type": "short_text", "prompt": "Who are you?", "answer": "a learner"}
+    exam = ok(
+        platform.call(
+            "POST",
+            f"/v1/courses/{course.id}/exams",
+            caller=personas.instructor,
+            json_body={"title": "Check", "pass_percent": 50, "questions": [question]},
+        ),
+        201,
+    )
+    attempt = ok(platform.call("POST", f"/v1/exams/{exam['id']}/attempts", caller=leaver), 201)
+    saved = platform.call(
+        "PUT",
+        f"/v1/exams/{exam['id']}/attempts/{attempt['attempt_id']}/answers",
+        caller=leaver,
+        json_body={"answers": {attempt["questions"][0]["id"]: f"I am {name}"}},
+    )
+    assert saved.status == 204, saved.body
     platform.drain()
     before = _holders(table_snapshot(platform), session.email, name)
     assert {i["entity"]["S"] for i in before} >= {
@@ -102,6 +121,7 @@ def test_a_deleted_account_leaves_its_name_and_email_only_in_the_retention_list(
         "CatalogEntry",
         "Comment",
         "Review",
+        "ExamAttempt",
     }
 
     deleted = platform.call("DELETE", "/v1/me", headers=session.auth)

@@ -209,7 +209,13 @@ CERTIFICATES_BUCKET = BucketDecl(
     env="CERTIFICATES_BUCKET",
     purpose="issued certificate PDFs",
 )
-BUCKETS = (UPLOADS_BUCKET, MEDIA_BUCKET, CERTIFICATES_BUCKET)
+EXPORTS_BUCKET = BucketDecl(
+    logical_id="ExportsBucket",
+    env="EXPORTS_BUCKET",
+    purpose="gradebook CSV exports (personal data), downloaded through short-lived URLs",
+    expire_after_days=1,
+)
+BUCKETS = (UPLOADS_BUCKET, MEDIA_BUCKET, CERTIFICATES_BUCKET, EXPORTS_BUCKET)
 
 PLAYBACK_TOKEN_SECRET = SecretDecl(
     logical_id="PlaybackTokenSecret",
