@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from coursewave.errors import ValidationFailed
+from coursewave.errors import Conflict, ValidationFailed
 from functions.assessments import domain
 from functions.assessments.domain import (
     Attempt,
@@ -218,8 +218,8 @@ def test_review_follows_the_policy(policy: str, passed: bool, used: int, expecte
 def test_attempt_limits_count_extensions_and_one_open_attempt_at_a_time() -> None:
     settings = Settings("T", 50, max_attempts=2)
     domain.check_can_start(Standing("e1", "u1", "c1", attempts_used=1), settings)
-    with pytest.raises(Exception, match="No attempts left"):
+    with pytest.raises(Conflict, match="No attempts left"):
         domain.check_can_start(Standing("e1", "u1", "c1", attempts_used=2), settings)
     domain.check_can_start(Standing("e1", "u1", "c1", attempts_used=2, extra_attempts=1), settings)
-    with pytest.raises(Exception, match="in progress"):
+    with pytest.raises(Conflict, match="in progress"):
         domain.check_can_start(Standing("e1", "u1", "c1", open_attempt_id="a1"), settings)
