@@ -245,6 +245,25 @@ def timing(
     return iso(deadline), iso(deadline + timedelta(seconds=settings.grace_seconds))
 
 
+def retimed(attempt: Attempt | None, delta_seconds: int) -> Attempt | None:
+    """An open timed attempt with its deadline (and fires_at) moved by ``delta_seconds``; None
+    when there is nothing to move."""
+    if attempt is None or attempt.graded or delta_seconds == 0:
+        return None
+    if attempt.deadline is None or attempt.fires_at is None:
+        return None
+    delta = timedelta(seconds=delta_seconds)
+    return replace(
+        attempt,
+        deadline=iso(_parse(attempt.deadline) + delta),
+        fires_at=iso(_parse(attempt.fires_at) + delta),
+    )
+
+
+def _parse(stamp: str) -> datetime:
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
+
 def check_can_start(standing: Standing, settings: Settings) -> None:
     if standing.open_attempt_id is not None:
         raise Conflict(

@@ -30,6 +30,7 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from coursewave.clock import now
 from coursewave.db import Item, Key, connection, key, keyed, transaction
 from coursewave.events import OutboxEvent
+from coursewave.users import PROFILE, User
 from functions.assessments.domain import (
     ACTIVE,
     IN_PROGRESS,
@@ -370,6 +371,15 @@ def standing_key(exam_id: str, user_id: str) -> Key:
 
 def attempt_key(attempt_id: str) -> Key:
     return AttemptItem.key_of(attempt_id)
+
+
+def user_key(user_id: str) -> Key:
+    """The caller's user record, read in a route's first batch (``authorize_user`` checks it)."""
+    return User.pk(user_id), PROFILE
+
+
+def decode_user(raw: Raw | None) -> User | None:
+    return _decode(User, raw)
 
 
 def fetch(keys: Iterable[Key]) -> dict[Key, Raw]:
