@@ -103,6 +103,39 @@ class Exam:
     attempts_started: int = 0  # an edit of an exam with attempts creates a new version
 
 
+@dataclass(frozen=True)
+class Listed:
+    """An active exam as its course's index lists it."""
+
+    exam_id: str
+    title: str
+    required: bool
+
+
+@dataclass(frozen=True)
+class ExamIndex:
+    """A course's active exams, in creation order: one item, so that the course's exams (and
+    which are required) are one consistent read, however many there are."""
+
+    course_id: str
+    exams: tuple[Listed, ...] = ()
+    revision: int = 0
+    exists: bool = False
+
+    def with_exam(self, exam: Exam) -> ExamIndex:
+        """The index with ``exam`` listed as it is now (dropped if deleted)."""
+        entry = Listed(exam.id, exam.settings.title, exam.required)
+        others = [e for e in self.exams if e.exam_id != exam.id]
+        if exam.status == DELETED:
+            return replace(self, exams=tuple(others))
+        found = [entry if e.exam_id == exam.id else e for e in self.exams]
+        return replace(self, exams=tuple(found if len(found) > len(others) else [*others, entry]))
+
+    @property
+    def required_ids(self) -> list[str]:
+        return [e.exam_id for e in self.exams if e.required]
+
+
 @dataclass
 class Standing:
     """A learner's record on one exam: attempts used, extensions, the open attempt, the best."""

@@ -503,11 +503,11 @@ def gradebook(id: str, query: PageQuery, claims: dict[str, Any]) -> Gradebook:
     for row in rows:
         cells = []
         for exam in exams:
-            standing = row.standings.get(exam.id)
+            standing = row.standings.get(exam.exam_id)
             cells.append(
                 GradebookExam(
-                    exam_id=exam.id,
-                    title=exam.settings.title,
+                    exam_id=exam.exam_id,
+                    title=exam.title,
                     required=exam.required,
                     best_score_percent=standing.best_score_percent if standing else None,
                     passed=bool(standing and standing.passed),

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -28,6 +27,8 @@ from functions.assessments.domain import (
     SINGLE,
     Attempt,
     Exam,
+    ExamIndex,
+    Listed,
     Option,
     Question,
     Settings,
@@ -87,6 +88,7 @@ class Seen:
     enrollment: Enrollment | None
     standing: Standing
     version: Version
+    index: ExamIndex
     attempt: Attempt | None = None
     extra: dict[repository.Key, dict[str, Any]] = field(default_factory=dict)
 
@@ -125,7 +127,10 @@ def _read(
     version_key = repository.version_key(exam.id, number)
     enrollment_key = enrollment.enrollment_key(uid, exam.course_id)
     later = then_extra(first)
-    found = courses.read_course(exam.course_id, lambda _cid: [enrollment_key, version_key, *later])
+    index_key = repository.index_key(exam.course_id)
+    found = courses.read_course(
+        exam.course_id, lambda _cid: [enrollment_key, version_key, index_key, *later]
+    )
     course = found.course
     if course is None:
         raise NotFound("No such exam.")
@@ -152,7 +157,8 @@ def _read(
     )
     extra = {k: first[k] for k in first_extra if k in first}
     extra.update({k: found.extra[k] for k in later if k in found.extra})
-    return Seen(principal, exam, course, manager, active, standing, version, attempt, extra)
+    index = repository.decode_index(found.extra.get(index_key), exam.course_id)
+    return Seen(principal, exam, course, manager, active, standing, version, index, attempt, extra)
 
 
 def _managed(caller: Caller, exam_id: str, **extra: Any) -> Seen:
@@ -212,7 +218,12 @@ def create_exam(
     required: bool,
     drafts: list[QuestionDraft],
 ) -> tuple[Exam, Version]:
-    course = courses.managed(courses.course(course_id), principal)
+    index_key = repository.index_key(course_id)
+    found = courses.read_course(course_id, lambda _cid: [index_key])
+    if found.course_id != course_id:
+        raise NotFound("No such course.")
+    course = courses.managed(found.course, principal)
+    index = repository.decode_index(found.extra.get(index_key), course.id)
     questions = tuple(_question(draft) for draft in drafts)
     exam_settings = Settings(**settings)
     domain.check_settings(exam_settings, len(questions))
@@ -230,7 +241,7 @@ def create_exam(
         updated_at=moment,
         created_by=principal.user_id,
     )
-    repository.create_exam(exam, version)
+    repository.create_exam(exam, version, index)
     return exam, version
 
 
@@ -245,7 +256,8 @@ def course_exams(
     caller's record with the course and enrollment, the exams, the standings."""
     key = enrollment.enrollment_key(caller.user_id, course_id)
     user_key = repository.user_key(caller.user_id)
-    found = courses.read_course(course_id, lambda _cid: [key], first=[user_key])
+    index_key = repository.index_key(course_id)
+    found = courses.read_course(course_id, lambda _cid: [key, index_key], first=[user_key])
     principal = caller.authorize(repository.decode_user(found.extra.get(user_key)))
     if found.course is None or found.course_id != course_id:
         raise NotFound("No such course.")
@@ -255,12 +267,12 @@ def course_exams(
     courses.visible(found.course, principal, enrolled=enrolled)
     if not manager and not enrolled:
         raise Forbidden("Enroll in the course to see its exams.", code="NOT_ENROLLED")
-    exams = repository.course_exams(course_id)
-    standings: dict[str, Standing] = {}
-    if not manager and exams:
-        by_key = repository.standings([e.id for e in exams], [principal.user_id])
-        standings = {exam_id: s for (exam_id, _uid), s in by_key.items()}
-    return principal, manager, exams, standings
+    index = repository.decode_index(found.extra.get(index_key), course_id)
+    ids = [listed.exam_id for listed in index.exams]
+    if not ids:
+        return principal, manager, [], {}
+    by_id, standings = repository.exams_and_standings(ids, None if manager else caller.user_id)
+    return principal, manager, [by_id[i] for i in ids if i in by_id], standings
 
 
 def update_exam(
@@ -294,7 +306,7 @@ def update_exam(
             question_count=len(questions),
             updated_at=moment,
         )
-        repository.save_exam(exam, after, version)
+        repository.save_exam(exam, after, version, seen.index)
         return replace(seen, exam=after, version=version or current)
 
     return _retrying(attempt_update)
@@ -305,11 +317,13 @@ def delete_exam(caller: Caller, exam_id: str) -> None:
     the learners' history, and it no longer counts toward completion)."""
 
     def attempt_delete() -> None:
-        exam = _managed(caller, exam_id).exam
+        seen = _managed(caller, exam_id)
+        exam = seen.exam
         if exam.attempts_started:
-            repository.save_exam(exam, replace(exam, status=DELETED, updated_at=iso(now())), None)
+            retired = replace(exam, status=DELETED, updated_at=iso(now()))
+            repository.save_exam(exam, retired, None, seen.index)
         else:
-            repository.delete_exam(exam, exam.version)
+            repository.delete_exam(exam, exam.version, seen.index)
 
     _retrying(attempt_delete)
 
@@ -698,20 +712,19 @@ class GradebookRow:
 
 def gradebook(
     caller: Caller, course_id: str, limit: int, cursor: str | None
-) -> tuple[list[Exam], list[GradebookRow], str | None]:
+) -> tuple[list[Listed], list[GradebookRow], str | None]:
     """A page of the course's learners by its exams (owner, admin): the caller's record with the
-    course, then the roster page and the exams side by side, then the page's standings."""
+    course and its exam index, the roster page, the page's standings (three round trips)."""
     user_key = repository.user_key(caller.user_id)
-    found = courses.read_course(course_id, first=[user_key])
+    index_key = repository.index_key(course_id)
+    found = courses.read_course(course_id, lambda _cid: [index_key], first=[user_key])
     principal = caller.authorize(repository.decode_user(found.extra.get(user_key)))
     if found.course_id != course_id:
         raise NotFound("No such course.")
     course = courses.managed(found.course, principal)
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        exams_future = pool.submit(repository.course_exams, course_id)
-        learners, next_cursor = enrollment.roster_page(course_id, limit, cursor)
-        exams = exams_future.result()
-    standings = repository.standings([e.id for e in exams], [e.user_id for e in learners])
+    exams = list(repository.decode_index(found.extra.get(index_key), course_id).exams)
+    learners, next_cursor = enrollment.roster_page(course_id, limit, cursor)
+    standings = repository.standings([e.exam_id for e in exams], [e.user_id for e in learners])
     rows = [
         GradebookRow(
             enrollment=learner,
@@ -776,16 +789,12 @@ def write_export(export_id: str, course_id: str) -> None:
     if course is None:
         repository.finish_export(export_id, "failed", None, iso(now()))
         return
-    exams = repository.course_exams(course_id)
+    exams = list(repository.course_index(course_id).exams)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     header = list(CSV_HEADER)
     for exam in exams:
-        header += [
-            f"{exam.settings.title} — best %",
-            f"{exam.settings.title} — passed",
-            f"{exam.settings.title} — attempts",
-        ]
+        header += [f"{exam.title} — best %", f"{exam.title} — passed", f"{exam.title} — attempts"]
     writer.writerow(header)
     page: list[Enrollment] = []
     learners = enrollment.course_learners(course_id)
@@ -800,10 +809,12 @@ def write_export(export_id: str, course_id: str) -> None:
     repository.finish_export(export_id, "ready", key, iso(now()))
 
 
-def _write_rows(writer: Any, course: Course, exams: list[Exam], learners: list[Enrollment]) -> None:
+def _write_rows(
+    writer: Any, course: Course, exams: list[Listed], learners: list[Enrollment]
+) -> None:
     if not learners:
         return
-    found = repository.standings([e.id for e in exams], [e.user_id for e in learners])
+    found = repository.standings([e.exam_id for e in exams], [e.user_id for e in learners])
     for learner in learners:
         row = [
             learner.user_id,
@@ -812,7 +823,7 @@ def _write_rows(writer: Any, course: Course, exams: list[Exam], learners: list[E
             learner.percent(course),
         ]
         for exam in exams:
-            standing = found.get((exam.id, learner.user_id))
+            standing = found.get((exam.exam_id, learner.user_id))
             row += [
                 ""
                 if standing is None or standing.best_score_percent is None
