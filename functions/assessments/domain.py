@@ -103,6 +103,39 @@ class Exam:
     attempts_started: int = 0  # an edit of an exam with attempts creates a new version
 
 
+@dataclass(frozen=True)
+class Listed:
+    """An active exam as its course's index lists it."""
+
+    exam_id: str
+    title: str
+    required: bool
+
+
+@dataclass(frozen=True)
+class ExamIndex:
+    """A course's active exams, in creation order: one item, so that the course's exams (and
+    which are required) are one consistent read, however many there are."""
+
+    course_id: str
+    exams: tuple[Listed, ...] = ()
+    revision: int = 0
+    exists: bool = False
+
+    def with_exam(self, exam: Exam) -> ExamIndex:
+        """The index with ``exam`` listed as it is now (dropped if deleted)."""
+        entry = Listed(exam.id, exam.settings.title, exam.required)
+        others = [e for e in self.exams if e.exam_id != exam.id]
+        if exam.status == DELETED:
+            return replace(self, exams=tuple(others))
+        found = [entry if e.exam_id == exam.id else e for e in self.exams]
+        return replace(self, exams=tuple(found if len(found) > len(others) else [*others, entry]))
+
+    @property
+    def required_ids(self) -> list[str]:
+        return [e.exam_id for e in self.exams if e.required]
+
+
 @dataclass
 class Standing:
     """A learner's record on one exam: attempts used, extensions, the open attempt, the best."""
@@ -243,6 +276,25 @@ def timing(
         return None, None
     deadline = started + timedelta(seconds=settings.time_limit_seconds + extra_seconds)
     return iso(deadline), iso(deadline + timedelta(seconds=settings.grace_seconds))
+
+
+def retimed(attempt: Attempt | None, delta_seconds: int) -> Attempt | None:
+    """An open timed attempt with its deadline (and fires_at) moved by ``delta_seconds``; None
+    when there is nothing to move."""
+    if attempt is None or attempt.graded or delta_seconds == 0:
+        return None
+    if attempt.deadline is None or attempt.fires_at is None:
+        return None
+    delta = timedelta(seconds=delta_seconds)
+    return replace(
+        attempt,
+        deadline=iso(_parse(attempt.deadline) + delta),
+        fires_at=iso(_parse(attempt.fires_at) + delta),
+    )
+
+
+def _parse(stamp: str) -> datetime:
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
 
 
 def check_can_start(standing: Standing, settings: Settings) -> None:

@@ -17,9 +17,9 @@ __all__ = ["ExamFailed", "ExamPassed", "required_exams_outstanding"]
 def required_exams_outstanding(course_id: str, user_id: str) -> list[str]:
     """The ids of the course's required exams (all exams unless created with
     ``required: false``; deleted exams are not required) that the learner has not passed with
-    any attempt of any version, oldest exam first. Two round trips: one Query for the course's
-    exams, one consistent BatchGetItem for the learner's standings."""
-    required = [exam.id for exam in repository.course_exams(course_id) if exam.required]
+    any attempt of any version, oldest exam first. Two consistent round trips: the course's
+    exam index (GetItem), the learner's standings (BatchGetItem)."""
+    required = repository.course_index(course_id).required_ids
     if not required:
         return []
     standing = repository.standings(required, [user_id])

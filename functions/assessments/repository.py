@@ -1,7 +1,8 @@
 """Assessments data access (docs/data-model.md, "Assessments").
 
 - ``EXAM#<id> / EXAM`` — the header: course, ``required``, current version and its settings.
-  GSI1 ``COURSE#<cid>#EXAMS`` / ``<created_at>#<id>`` (a course's exams).
+- ``EXAMS#<cid> / INDEX`` — the course's active exams (id, title, required), written with every
+  header change in the same transaction (conditional on its ``revision``).
 - ``EXAM#<id> / VERSION#<n:06d>`` — one version: settings and the question bank (JSON).
 - ``EXAM#<id> / LEARNER#<uid>`` — a learner's standing: attempts used, extensions, the open
   attempt, the best score and whether any attempt passed. Every write is a Put conditional on
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import timedelta
 from typing import Any
 
@@ -30,11 +31,15 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from coursewave.clock import now
 from coursewave.db import Item, Key, connection, key, keyed, transaction
 from coursewave.events import OutboxEvent
+from coursewave.users import PROFILE, User
 from functions.assessments.domain import (
     ACTIVE,
+    DELETED,
     IN_PROGRESS,
     Attempt,
     Exam,
+    ExamIndex,
+    Listed,
     Option,
     Question,
     Settings,
@@ -68,18 +73,23 @@ class ExamItem(Item, discriminator="Exam"):
     def key_of(exam_id: str) -> Key:
         return key("EXAM", exam_id), "EXAM"
 
-    @staticmethod
-    def course_partition(course_id: str) -> str:
-        return key("COURSE", course_id, "EXAMS")
-
     def keys(self) -> dict[str, str | None]:
         pk, sk = self.key_of(self.exam_id)
-        return {
-            "PK": pk,
-            "SK": sk,
-            "GSI1PK": self.course_partition(self.course_id),
-            "GSI1SK": f"{self.created_at}#{self.exam_id}",
-        }
+        return {"PK": pk, "SK": sk}
+
+
+class ExamIndexItem(Item, discriminator="ExamIndex"):
+    course_id = UnicodeAttribute()
+    exams = UnicodeAttribute()  # JSON list of domain.Listed
+    revision = NumberAttribute(default=0)
+
+    @staticmethod
+    def key_of(course_id: str) -> Key:
+        return key("EXAMS", course_id), "INDEX"
+
+    def keys(self) -> dict[str, str | None]:
+        pk, sk = self.key_of(self.course_id)
+        return {"PK": pk, "SK": sk}
 
 
 class VersionItem(Item, discriminator="ExamVersion"):
@@ -372,6 +382,15 @@ def attempt_key(attempt_id: str) -> Key:
     return AttemptItem.key_of(attempt_id)
 
 
+def user_key(user_id: str) -> Key:
+    """The caller's user record, read in a route's first batch (``authorize_user`` checks it)."""
+    return User.pk(user_id), PROFILE
+
+
+def decode_user(raw: Raw | None) -> User | None:
+    return _decode(User, raw)
+
+
 def fetch(keys: Iterable[Key]) -> dict[Key, Raw]:
     """Consistent BatchGetItems (100 keys each, unprocessed keys retried), raw by key."""
     wanted = list(dict.fromkeys(keys))
@@ -422,17 +441,54 @@ def decode_standing(raw: Raw | None, exam_id: str, user_id: str, course_id: str)
     return to_standing(item)
 
 
-def get_exam(exam_id: str) -> Exam | None:
-    return decode_exam(fetch([exam_key(exam_id)]).get(exam_key(exam_id)))
+def index_key(course_id: str) -> Key:
+    return ExamIndexItem.key_of(course_id)
 
 
-def course_exams(course_id: str) -> list[Exam]:
-    """Every active exam of the course (one Query on GSI1; a course has a handful)."""
-    found = []
-    for item in ExamItem.gsi1.query(ExamItem.course_partition(course_id)):
-        if isinstance(item, ExamItem) and item.status == ACTIVE:
-            found.append(to_exam(item))
-    return found
+def decode_index(raw: Raw | None, course_id: str) -> ExamIndex:
+    item = _decode(ExamIndexItem, raw)
+    if item is None:
+        return ExamIndex(course_id)
+    listed = tuple(Listed(**entry) for entry in json.loads(item.exams))
+    return ExamIndex(course_id, listed, int(item.revision or 0), exists=True)
+
+
+def course_index(course_id: str) -> ExamIndex:
+    """The course's active exams: one consistent GetItem."""
+    return decode_index(fetch([index_key(course_id)]).get(index_key(course_id)), course_id)
+
+
+def exams_and_standings(
+    exam_ids: list[str], user_id: str | None
+) -> tuple[dict[str, Exam], dict[str, Standing]]:
+    """The headers of ``exam_ids`` and (with ``user_id``) the learner's standings on them, in
+    one BatchGetItem (≤ 50 exams a course)."""
+    keys = [exam_key(e) for e in exam_ids]
+    if user_id is not None:
+        keys += [standing_key(e, user_id) for e in exam_ids]
+    exams, found = {}, {}
+    for raw in fetch(keys).values():
+        exam = decode_exam(raw)
+        if exam is not None:
+            exams[exam.id] = exam
+        item = _decode(StandingItem, raw)
+        if item is not None:
+            found[item.exam_id] = to_standing(item)
+    return exams, found
+
+
+def _save_index(tx: Any, before: ExamIndex, after: ExamIndex) -> None:
+    item = ExamIndexItem(
+        course_id=after.course_id,
+        exams=json.dumps([asdict(e) for e in after.exams], separators=(",", ":")),
+        revision=before.revision + 1,
+    )
+    condition = (
+        ExamIndexItem.revision == before.revision
+        if before.exists
+        else ExamIndexItem.PK.does_not_exist()
+    )
+    tx.save(item, condition=condition)
 
 
 def standings(exam_ids: Iterable[str], user_ids: Iterable[str]) -> dict[tuple[str, str], Standing]:
@@ -488,11 +544,12 @@ def _contended(exc: TransactWriteError) -> Contended:
     return Contended(str(exc))
 
 
-def create_exam(exam: Exam, version: Version) -> None:
+def create_exam(exam: Exam, version: Version, index: ExamIndex) -> None:
     try:
         with transaction() as tx:
             tx.save(_exam_item(exam), condition=ExamItem.PK.does_not_exist())
             tx.save(_version_item(version), condition=VersionItem.PK.does_not_exist())
+            _save_index(tx, index, index.with_exam(exam))
     except TransactWriteError as exc:
         raise _contended(exc) from exc
 
@@ -505,25 +562,30 @@ def _header_unchanged(before: Exam) -> Any:
     )
 
 
-def save_exam(before: Exam, after: Exam, version: Version | None) -> None:
-    """The header as ``after`` (if nobody changed it since ``before`` was read) and ``version``
-    — a new one, or the current one rewritten while it has no attempts."""
+def save_exam(before: Exam, after: Exam, version: Version | None, index: ExamIndex) -> None:
+    """The header as ``after`` (if nobody changed it since ``before`` was read), ``version`` —
+    a new one, or the current one rewritten while it has no attempts — and the course's index
+    when what it lists changed."""
     try:
         with transaction() as tx:
             tx.save(_exam_item(after), condition=_header_unchanged(before))
             if version is not None:
                 tx.save(_version_item(version))
+            if index.with_exam(after) != index:
+                _save_index(tx, index, index.with_exam(after))
     except TransactWriteError as exc:
         raise _contended(exc) from exc
 
 
-def delete_exam(before: Exam, versions: int) -> None:
-    """Remove an exam nobody attempted: its header and versions."""
+def delete_exam(before: Exam, versions: int, index: ExamIndex) -> None:
+    """Remove an exam nobody attempted: its header, its versions, its index entry."""
+    gone = replace(before, status=DELETED)
     try:
         with transaction() as tx:
             tx.delete(keyed(ExamItem(exam_id=before.id)), condition=_header_unchanged(before))
             for number in range(1, versions + 1):
                 tx.delete(keyed(VersionItem(exam_id=before.id, number=number)))
+            _save_index(tx, index, index.with_exam(gone))
     except TransactWriteError as exc:
         raise _contended(exc) from exc
 
@@ -558,7 +620,7 @@ def start_attempt(
             tx.save(_standing_item(after), condition=_standing_condition(before))
             tx.save(_attempt_item(attempt), condition=AttemptItem.PK.does_not_exist())
             if exam.attempts_started == 0:
-                marked = Exam(**{**exam.__dict__, "attempts_started": 1})
+                marked = replace(exam, attempts_started=1)
                 tx.save(_exam_item(marked), condition=_header_unchanged(exam))
             else:
                 tx.condition_check(

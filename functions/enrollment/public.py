@@ -11,8 +11,8 @@ one write to the caller's transaction, so the tile changes atomically with the c
 item (a notification marked read and the unread count, a certificate issued and its card).
 The tiles share one item: one tile write per transaction (DynamoDB refuses two on one item).
 
-Assessments' gradebook lists a course's learners with ``roster`` (the owner's page, checked
-here) and its export with ``course_learners`` (every page, off the request path).
+Assessments' gradebook lists a course's learners with ``roster_page`` and its export with
+``course_learners`` (every page, off the request path); the caller checks who asks.
 """
 
 from __future__ import annotations
@@ -23,9 +23,10 @@ from typing import Any
 from coursewave.clock import iso, new_id, now
 from coursewave.db import Key
 from coursewave.events import domain_event
+from coursewave.pagination import decode_cursor, encode_cursor
 from functions.enrollment import domain, repository
 from functions.enrollment.domain import Enrollment, ViewableLesson
-from functions.enrollment.logic import roster, viewable_lesson
+from functions.enrollment.logic import viewable_lesson
 
 __all__ = [
     "Enrollment",
@@ -39,7 +40,7 @@ __all__ = [
     "course_learners",
     "decode_enrollment",
     "enrollment_key",
-    "roster",
+    "roster_page",
     "viewable_lesson",
 ]
 
@@ -52,6 +53,19 @@ def enrollment_key(user_id: str, course_id: str) -> Key:
 def decode_enrollment(raw: dict[str, Any] | None) -> Enrollment | None:
     """The enrollment from its raw item (read by ``enrollment_key``); revoked ones included."""
     return repository.decode(raw)
+
+
+def roster_page(
+    course_id: str, limit: int, cursor: str | None
+) -> tuple[list[Enrollment], str | None]:
+    """One page of the course's roster (one Query) and the next cursor; the caller has checked
+    that whoever asks manages the course."""
+    partition = repository.roster_partition(course_id)
+    start = decode_cursor(
+        cursor, key_names={"PK", "SK", "GSI1PK", "GSI1SK"}, fixed={"GSI1PK": partition}
+    )
+    found, last_key = repository.roster_page(course_id, limit, start)
+    return found, encode_cursor(last_key)
 
 
 def course_learners(course_id: str, page_size: int = 100) -> Iterator[Enrollment]:

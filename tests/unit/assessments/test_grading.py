@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from coursewave.errors import ValidationFailed
+from coursewave.errors import Conflict, ValidationFailed
 from functions.assessments import domain
 from functions.assessments.domain import (
     Attempt,
@@ -218,8 +218,32 @@ def test_review_follows_the_policy(policy: str, passed: bool, used: int, expecte
 def test_attempt_limits_count_extensions_and_one_open_attempt_at_a_time() -> None:
     settings = Settings("T", 50, max_attempts=2)
     domain.check_can_start(Standing("e1", "u1", "c1", attempts_used=1), settings)
-    with pytest.raises(Exception, match="No attempts left"):
+    with pytest.raises(Conflict, match="No attempts left"):
         domain.check_can_start(Standing("e1", "u1", "c1", attempts_used=2), settings)
     domain.check_can_start(Standing("e1", "u1", "c1", attempts_used=2, extra_attempts=1), settings)
-    with pytest.raises(Exception, match="in progress"):
+    with pytest.raises(Conflict, match="in progress"):
         domain.check_can_start(Standing("e1", "u1", "c1", open_attempt_id="a1"), settings)
+
+
+def test_an_extension_moves_an_open_attempts_deadline_and_timer_by_the_difference() -> None:
+    moved = domain.retimed(_attempt(), 90)
+    assert moved is not None
+    assert (moved.deadline, moved.fires_at) == ("2026-12-01T10:11:30Z", "2026-12-01T10:12:30Z")
+    assert domain.retimed(_attempt(), 0) is None
+    assert domain.retimed(_attempt(status=domain.GRADED), 90) is None
+    assert domain.retimed(_attempt(deadline=None, fires_at=None), 90) is None
+
+
+def test_the_course_index_lists_active_exams_in_creation_order() -> None:
+    def exam(exam_id: str, title: str, required: bool = True, status: str = domain.ACTIVE):
+        return domain.Exam(
+            exam_id, "c1", required, 1, Settings(title, 50), 1, "t", "t", "u", status=status
+        )
+
+    index = domain.ExamIndex("c1").with_exam(exam("e1", "One")).with_exam(exam("e2", "Two", False))
+    assert [(e.exam_id, e.title) for e in index.exams] == [("e1", "One"), ("e2", "Two")]
+    assert index.required_ids == ["e1"]
+    renamed = index.with_exam(exam("e1", "Uno"))
+    assert [e.title for e in renamed.exams] == ["Uno", "Two"]
+    assert renamed.with_exam(exam("e1", "Uno", status=domain.DELETED)).required_ids == []
+    assert index.with_exam(exam("e1", "One")) == index  # nothing changed: nothing to write
