@@ -18,6 +18,7 @@ from typing import Any
 from coursewave.clock import iso, new_id, now
 from coursewave.db import Key
 from coursewave.events import domain_event
+from coursewave.pagination import decode_cursor, encode_cursor
 from functions.enrollment import domain, repository
 from functions.enrollment.domain import Enrollment, ViewableLesson
 from functions.enrollment.logic import viewable_lesson
@@ -33,6 +34,7 @@ __all__ = [
     "add_unread_reset",
     "decode_enrollment",
     "enrollment_key",
+    "learner_ids_page",
     "viewable_lesson",
 ]
 
@@ -45,6 +47,20 @@ def enrollment_key(user_id: str, course_id: str) -> Key:
 def decode_enrollment(raw: dict[str, Any] | None) -> Enrollment | None:
     """The enrollment from its raw item (read by ``enrollment_key``); revoked ones included."""
     return repository.decode(raw)
+
+
+def learner_ids_page(
+    course_id: str, limit: int, cursor: str | None
+) -> tuple[list[str], str | None]:
+    """One page of the ids of the course's active learners (a Query on the roster index, in
+    enrollment order) and the cursor of the next page (None after the last). Revoked
+    enrollments are left out. For the domains above that reach every learner (announcements)."""
+    partition = repository.roster_partition(course_id)
+    start = decode_cursor(
+        cursor, key_names={"PK", "SK", "GSI1PK", "GSI1SK"}, fixed={"GSI1PK": partition}
+    )
+    found, last_key = repository.roster_page(course_id, limit, start)
+    return [e.user_id for e in found if not e.is_revoked], encode_cursor(last_key)
 
 
 def add_paid_enrollment(
