@@ -288,7 +288,7 @@ FUNCTIONS: tuple[FunctionDecl, ...] = (
         uses=frozenset(
             {TABLE, MAIL, USER_POOL, UNSUBSCRIBE_SECRET, resources.NOTIFICATIONS_QUEUE.env}
         ),
-        timeout_seconds=120,
+        timeout_seconds=60,
         description="Events → in-app notifications and email (codes, receipts included); SES "
         "bounces and complaints; UserDeleted",
     ),
@@ -336,7 +336,7 @@ CONSUMERS: tuple[ConsumerDecl, ...] = (
         sources=tuple(sorted({*notification_rules.sources(), "coursewave.users"})),
         detail_types=tuple(sorted({*notification_rules.detail_types(), "UserDeleted"})),
         env=resources.NOTIFICATIONS_QUEUE.env,
-        visibility_timeout_seconds=720,  # 6 times the function's timeout
+        visibility_timeout_seconds=360,  # 6 times the function's timeout
     ),
     # SES's events of the mail we send (its configuration set → the default bus): a permanent
     # bounce or a complaint stops email to that address.
@@ -346,6 +346,7 @@ CONSUMERS: tuple[ConsumerDecl, ...] = (
         sources=("aws.ses",),
         detail_types=("Email Bounced", "Email Complaint Received"),
         on_default_bus=True,
+        visibility_timeout_seconds=360,
     ),
     # The transcode workflow's work queue (sqs:sendMessage.waitForTaskToken). The worker keeps a
     # message hidden while it works (workers/transcode/keepalive.py), so the timeout only bounds
