@@ -27,4 +27,3 @@ def test_bounces_and_complaints_go_to_the_default_bus_and_mail_is_sent_with_the_
             assert env[resources.MAIL_CONFIGURATION_SET.env] == {"Ref": set_id}, decl.name
     feedback = next(c for c in registry.CONSUMERS if c.name == "notifications-mail-feedback")
     assert feedback.on_default_bus and feedback.sources == ("aws.ses",)
-

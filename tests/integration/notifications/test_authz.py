@@ -69,8 +69,8 @@ def test_read_all_reads_the_callers_own_only(inbox: Inbox) -> None:
 def _unsubscribe_path(inbox: Inbox) -> str:
     inbox.enrolled(inbox.personas.student)
     [mail] = inbox.mails(inbox.personas.student)
-    return mail["headers"]["list-unsubscribe"].strip("<>").removeprefix(
-        "https://api.coursewave.test"
+    return (
+        mail["headers"]["list-unsubscribe"].strip("<>").removeprefix("https://api.coursewave.test")
     )
 
 
