@@ -91,7 +91,9 @@ def test_a_deleted_account_leaves_its_name_and_email_only_in_the_retention_list(
     assert position.status in (200, 204), position.body
     platform.drain()
     before = _holders(table_snapshot(platform), session.email, name)
-    assert {i["entity"]["S"] for i in before} >= {"User", "Enrollment", "Course", "CatalogEntry"}
+    held = {i["entity"]["S"] for i in before}
+    # the welcome and the enrollment notification greet the learner by name
+    assert held >= {"User", "Enrollment", "Course", "CatalogEntry", "Notification"}
 
     deleted = platform.call("DELETE", "/v1/me", headers=session.auth)
     assert deleted.status == 202, deleted.body
@@ -156,7 +158,11 @@ def test_every_erasure_consumer_is_idempotent_and_reports_only_what_failed(
     ]
     erased = table_snapshot(platform)
     consumers = _erasure_consumers()
-    assert {c.name for c in consumers} >= {"enrollment-erasure", "courses-erasure"}
+    assert {c.name for c in consumers} >= {
+        "enrollment-erasure",
+        "courses-erasure",
+        "notifications-events",
+    }
 
     for decl in consumers:
         # the same event again (SQS delivers at least once), beside a message that cannot apply
