@@ -79,6 +79,7 @@ def _subscription(found: logic.Subscription, confirm: str | None = None) -> Subs
     summary="What a signed unsubscribe link would turn off; changes nothing (link scanners)",
     query=UnsubscribeQuery,
     response=SubscriptionOut,
+    errors=(404,),  # the account is gone
 )
 def unsubscribe_page(query: UnsubscribeQuery) -> SubscriptionOut:
     return _subscription(
@@ -107,7 +108,7 @@ def _one_click(request: Request) -> None:
     summary="One-click unsubscribe (RFC 8058): that notification type's email is turned off",
     query=UnsubscribeQuery,
     response=SubscriptionOut,
-    errors=(409, 415, 422),
+    errors=(404, 409, 415, 422),
     form=OneClickForm,
 )
 def unsubscribe(query: UnsubscribeQuery, request: Request) -> SubscriptionOut:
