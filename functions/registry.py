@@ -15,6 +15,7 @@ from typing import Any
 
 from coursewave import resources
 from coursewave.api import Api, RouteSpec
+from functions.notifications import rules as notification_rules
 
 # What a function may touch; the CDK app grants exactly these and sets their environment.
 TABLE = "table"
@@ -28,6 +29,7 @@ MAIL = "mail"
 PLAYBACK_SECRET = "playback_token_secret"  # noqa: S105 - a resource name: resources.PLAYBACK_TOKEN_SECRET
 # The payments secret (resources.PAYMENTS_SECRET, read access) and resources.PAYMENTS_ENV.
 PAYMENTS = "payments"
+UNSUBSCRIBE_SECRET = "unsubscribe_token_secret"  # noqa: S105 - resources.UNSUBSCRIBE_TOKEN_SECRET
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,8 @@ class ConsumerDecl:
     sources: tuple[str, ...] = ()  # empty: a work queue fed directly (e.g. by a state machine)
     detail_types: tuple[str, ...] = ()
     env: str | None = None  # set when other code needs the queue's URL
+    # AWS services' own events (SES's bounces) arrive on the account's default bus, not ours.
+    on_default_bus: bool = False
     batch_size: int = 10
     max_receive_count: int = 5
     visibility_timeout_seconds: int = 60
@@ -187,10 +191,10 @@ FUNCTIONS: tuple[FunctionDecl, ...] = (
     FunctionDecl(
         name="auth-mailer",
         module="functions.auth.mailer",
-        uses=frozenset({TABLE, USER_POOL, MAIL}),
+        uses=frozenset({TABLE, USER_POOL}),
         memory_mb=256,
         timeout_seconds=30,
-        description="Sends verification and password-reset codes (CodeRequest stream records)",
+        description="Decides who gets a code (CodeRequest stream records): CodeRequested",
     ),
     FunctionDecl(
         name="users",
@@ -260,9 +264,9 @@ FUNCTIONS: tuple[FunctionDecl, ...] = (
     FunctionDecl(
         name="payments-events",
         module="functions.payments.consumer",
-        uses=frozenset({TABLE, PAYMENTS, MAIL}),
+        uses=frozenset({TABLE, PAYMENTS}),
         timeout_seconds=60,
-        description="Settles notified payments (re-reading the provider), receipts, UserDeleted",
+        description="Settles notified payments (re-reading the provider), UserDeleted",
     ),
     FunctionDecl(
         name="payments-reconciler",
@@ -308,6 +312,24 @@ FUNCTIONS: tuple[FunctionDecl, ...] = (
         timeout_seconds=300,
         description="Regrades, gradebook CSV exports, erasure of a deleted learner's answers",
     ),
+    # Notifications (docs/notifications.md): every email the platform sends goes out here.
+    # USER_POOL: the identity secret's code pepper (codes are issued when their email is sent).
+    FunctionDecl(
+        name="notifications",
+        module="functions.notifications.handler",
+        uses=frozenset({TABLE, UNSUBSCRIBE_SECRET}),
+        description="The caller's notifications (list, read, read-all) and unsubscribe links",
+    ),
+    FunctionDecl(
+        name="notifications-events",
+        module="functions.notifications.consumer",
+        uses=frozenset(
+            {TABLE, MAIL, USER_POOL, UNSUBSCRIBE_SECRET, resources.NOTIFICATIONS_QUEUE.env}
+        ),
+        timeout_seconds=60,
+        description="Events → in-app notifications and email (codes, receipts included); SES "
+        "bounces and complaints; UserDeleted",
+    ),
 )
 
 # Unknown routes reach this function, so their 404 carries the error envelope in AWS too.
@@ -347,7 +369,7 @@ CONSUMERS: tuple[ConsumerDecl, ...] = (
         name="payments-events",
         function="payments-events",
         sources=("coursewave.payments", "coursewave.users"),
-        detail_types=("PaymentNotified", "PaymentSucceeded", "PaymentRefunded", "UserDeleted"),
+        detail_types=("PaymentNotified", "UserDeleted"),
         visibility_timeout_seconds=120,
     ),
     # Assessments: the exam timer's hand-off (fed by the exam-timer state machine), and the
@@ -364,6 +386,26 @@ CONSUMERS: tuple[ConsumerDecl, ...] = (
         detail_types=("ExamRegradeRequested", "GradebookExportRequested", "UserDeleted"),
         batch_size=1,
         visibility_timeout_seconds=600,
+    ),
+    # Notifications: the rows of its table (functions/notifications/rules.py) and the erasure;
+    # a fan-out to a course's learners continues on the same queue (env), page by page.
+    ConsumerDecl(
+        name="notifications-events",
+        function="notifications-events",
+        sources=tuple(sorted({*notification_rules.sources(), "coursewave.users"})),
+        detail_types=tuple(sorted({*notification_rules.detail_types(), "UserDeleted"})),
+        env=resources.NOTIFICATIONS_QUEUE.env,
+        visibility_timeout_seconds=360,  # 6 times the function's timeout
+    ),
+    # SES's events of the mail we send (its configuration set → the default bus): a permanent
+    # bounce or a complaint stops email to that address.
+    ConsumerDecl(
+        name="notifications-mail-feedback",
+        function="notifications-events",
+        sources=("aws.ses",),
+        detail_types=("Email Bounced", "Email Complaint Received"),
+        on_default_bus=True,
+        visibility_timeout_seconds=360,
     ),
     # The transcode workflow's work queue (sqs:sendMessage.waitForTaskToken). The worker keeps a
     # message hidden while it works (workers/transcode/keepalive.py), so the timeout only bounds

@@ -91,6 +91,7 @@ MEDIA_CDN_DOMAIN = resources.MEDIA_CDN.domain_env
 MEDIA_SIGNING_KEY_ID = resources.MEDIA_CDN.key_id_env
 MEDIA_SIGNING_KEY_SECRET = resources.MEDIA_CDN.key_secret_env
 MAIL_FROM = resources.MAIL_FROM.env
+MAIL_CONFIGURATION_SET = resources.MAIL_CONFIGURATION_SET.env
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,7 @@ class Platform:
     secrets: Mapping[str, secretsmanager.ISecret]  # generated secrets, by use name
     mail: MailSettings | None
     media: MediaSigning
+    mail_configuration_set: str | None = None  # the SES configuration set mail is sent with
     queues: Mapping[str, sqs.IQueue] = field(default_factory=dict)  # by consumer name
     queue_envs: Mapping[str, str] = field(default_factory=dict)  # ConsumerDecl.env → name
     # Secrets the operator fills (resources.OPERATOR_SECRETS), by their env name.
@@ -229,7 +231,22 @@ def _mail(platform: Platform, access: Access, _serves_http: bool) -> None:
     if platform.mail is None:
         return
     access.env[MAIL_FROM] = platform.mail.from_header
-    access.add(MAIL_ACTIONS, mail_identity_arns(Stack.of(platform.table), platform.mail))
+    scope = Stack.of(platform.table)
+    resources_sent_with = mail_identity_arns(scope, platform.mail)
+    if platform.mail_configuration_set:
+        access.env[MAIL_CONFIGURATION_SET] = platform.mail_configuration_set
+        resources_sent_with.append(
+            Arn.format(
+                {
+                    "service": "ses",
+                    "resource": "configuration-set",
+                    "resource_name": platform.mail_configuration_set,
+                    "arn_format": ArnFormat.SLASH_RESOURCE_NAME,
+                },
+                scope,
+            )
+        )
+    access.add(MAIL_ACTIONS, resources_sent_with)
 
 
 def _payments(platform: Platform, access: Access, _serves_http: bool) -> None:

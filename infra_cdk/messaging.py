@@ -79,6 +79,7 @@ class ConsumerQueue(Construct):
         decl: ConsumerDecl,
         names: Names,
         bus: events.IEventBus,
+        default_bus: events.IEventBus,
         monitoring: Monitoring,
     ) -> None:
         super().__init__(scope, construct_id)
@@ -102,7 +103,7 @@ class ConsumerQueue(Construct):
             events.Rule(
                 self,
                 "Rule",
-                event_bus=bus,
+                event_bus=default_bus if decl.on_default_bus else bus,
                 description=f"Events for consumer {decl.name}",
                 event_pattern=event_pattern(decl.pattern),
                 targets=[targets.SqsQueue(self.queue)],
@@ -128,6 +129,8 @@ class Messaging(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         self.bus = events.EventBus(self, "EventBus", event_bus_name=names.bus)
+        # Where AWS services (SES's configuration set) put their events.
+        self.default_bus = events.EventBus.from_event_bus_name(self, "DefaultBus", "default")
         self.consumers = {
             decl.name: ConsumerQueue(
                 self,
@@ -135,6 +138,7 @@ class Messaging(Construct):
                 decl=decl,
                 names=names,
                 bus=self.bus,
+                default_bus=self.default_bus,
                 monitoring=monitoring,
             )
             for decl in consumers

@@ -20,6 +20,7 @@ from infra_cdk.declarations import Declarations
 from infra_cdk.edge import VIEWER_ADDRESS_HEADER, ApiDistribution, EdgeFirewalls
 from infra_cdk.http_api import HttpApi
 from infra_cdk.identity import Identity, OAuthSettings
+from infra_cdk.mail_events import MailEvents
 from infra_cdk.media_delivery import MediaDelivery
 from infra_cdk.messaging import Messaging, TableStreamConsumer
 from infra_cdk.monitoring import Monitoring
@@ -79,6 +80,11 @@ class CoursewaveStack(Stack):
             self, "Identity", names=names, mail=settings.mail, oauth=self._oauth(settings, edge.url)
         )
         secrets = GeneratedSecrets(self, "Secrets", names=names)
+        mail_events = (
+            MailEvents(self, "MailEvents", names=names, default_bus=messaging.default_bus)
+            if settings.mail
+            else None
+        )
         operator_secrets = OperatorSecrets(self, "OperatorSecrets", names=names)
         media = MediaDelivery(
             self,
@@ -107,6 +113,7 @@ class CoursewaveStack(Stack):
             identity_secret=identity.secret,
             secrets=secrets.secrets,
             mail=settings.mail,
+            mail_configuration_set=mail_events.name if mail_events else None,
             media=media.signing,
             queues=messaging.queues,
             queue_envs=messaging.queue_envs,

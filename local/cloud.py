@@ -251,7 +251,8 @@ def _bus_and_consumers(out: Provisioned) -> None:
         out.consumer_queues[consumer.name] = url
         out.dead_letter_queues[consumer.name] = dlq
         if consumer.sources:
-            _rule_to_queue(bus, f"coursewave-{consumer.name}", consumer.pattern, url)
+            on = "default" if consumer.on_default_bus else bus
+            _rule_to_queue(on, f"coursewave-{consumer.name}", consumer.pattern, url)
         if consumer.env:
             out.env[consumer.env] = url
 
@@ -304,6 +305,7 @@ def _user_pool(out: Provisioned) -> None:
 
 
 LOCAL_FRONTEND_CALLBACK = "http://localhost:5173/auth/callback"
+MAIL_CONFIGURATION_SET = "coursewave-local-mail"
 
 
 def _identity_secret() -> dict[str, str]:
@@ -327,6 +329,10 @@ def _local_signing_key() -> str:
 def _mail(out: Provisioned) -> None:
     _client("ses").verify_domain_identity(Domain=MAIL_DOMAIN)
     out.env[resources.MAIL_FROM.env] = f"Coursewave <no-reply@{MAIL_DOMAIN}>"
+    # As the stack does: mail is sent with a configuration set whose events reach the default
+    # bus (moto keeps the set; a test publishes the SES events themselves).
+    _client("sesv2").create_configuration_set(ConfigurationSetName=MAIL_CONFIGURATION_SET)
+    out.env[resources.MAIL_CONFIGURATION_SET.env] = MAIL_CONFIGURATION_SET
 
 
 def _secrets(out: Provisioned) -> None:

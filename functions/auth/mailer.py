@@ -1,9 +1,10 @@
-"""Sends verification and password-reset codes: ``CodeRequest`` inserts from the table stream.
+"""Decides who gets verification and password-reset codes: ``CodeRequest`` inserts from the
+table stream.
 
 The auth routes only record a request (the same write for a known or an unknown email); this
-consumer decides, off the request path, whether a code is due and sends it. A record that fails
-is retried by the event source mapping; a retried request issues a fresh code that replaces the
-previous one.
+consumer decides, off the request path, whether a code is due and publishes ``CodeRequested``
+(the notifications domain issues the code and sends the email: ``functions.auth.codes``). A
+record that fails is retried by the event source mapping.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def deliver(record: DynamoDBRecord) -> None:
         return
     if image.get("entity") != "CodeRequest":
         return
-    codes.deliver_code(CodeRequest.from_raw_data(record.raw_event["dynamodb"]["NewImage"]))
+    codes.request_code(CodeRequest.from_raw_data(record.raw_event["dynamodb"]["NewImage"]))
 
 
 @logger.inject_lambda_context

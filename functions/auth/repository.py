@@ -16,6 +16,7 @@ from pynamodb.exceptions import DeleteError, TransactWriteError, UpdateError
 
 from coursewave.clock import new_id, now, now_iso
 from coursewave.db import Item, condition_failed, key, keyed, transaction
+from coursewave.events import OutboxEvent
 from coursewave.users import ACTIVE, UNVERIFIED, EmailClaim, User
 from functions.auth import domain
 
@@ -139,6 +140,11 @@ def request_code(email: str, purpose: str) -> CodeRequest:
 
 def save_code_request(email: str, purpose: str) -> None:
     request_code(email, purpose).save()
+
+
+def save_event(event: OutboxEvent) -> None:
+    """An event on its own (its state change is elsewhere, or there is none)."""
+    event.save()
 
 
 def store_code(code: VerificationCode) -> None:

@@ -40,6 +40,7 @@ __all__ = [
     "course_learners",
     "decode_enrollment",
     "enrollment_key",
+    "learner_ids_page",
     "roster_page",
     "viewable_lesson",
 ]
@@ -66,6 +67,16 @@ def roster_page(
     )
     found, last_key = repository.roster_page(course_id, limit, start)
     return found, encode_cursor(last_key)
+
+
+def learner_ids_page(
+    course_id: str, limit: int, cursor: str | None
+) -> tuple[list[str], str | None]:
+    """One page of the ids of the course's active learners (a Query on the roster index, in
+    enrollment order) and the cursor of the next page (None after the last). Revoked
+    enrollments are left out. For the domains above that reach every learner (announcements)."""
+    found, next_cursor = roster_page(course_id, limit, cursor)
+    return [e.user_id for e in found if not e.is_revoked], next_cursor
 
 
 def course_learners(course_id: str, page_size: int = 100) -> Iterator[Enrollment]:

@@ -12,7 +12,6 @@ ledger, the enrollment through ``enrollment.public``, the events).
 - ``COUPON#<code> / COUPON`` — a coupon and its counters. GSI1 ``COUPONS`` / ``<code>``.
 - ``PROVIDERREF#<provider>#<ref> / REF`` — the payment a provider's id belongs to.
 - ``WEBHOOK#<provider>#<event id> / WEBHOOK`` — a notification seen (dedup, TTL 30 days).
-- ``RECEIPT#<event id> / RECEIPT`` — a receipt sent (dedup, TTL 30 days).
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ from datetime import timedelta
 from typing import Any
 
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import PutError, TransactWriteError
+from pynamodb.exceptions import TransactWriteError
 
 from coursewave.audit import AuditEntry
 from coursewave.clock import now
@@ -191,13 +190,6 @@ class WebhookItem(Item, discriminator="PaymentNotification"):
 
     def keys(self) -> dict[str, str | None]:
         return {"PK": key("WEBHOOK", self.provider, self.event_id), "SK": "WEBHOOK"}
-
-
-class ReceiptItem(Item, discriminator="Receipt"):
-    event_id = UnicodeAttribute()
-
-    def keys(self) -> dict[str, str | None]:
-        return {"PK": key("RECEIPT", self.event_id), "SK": "RECEIPT"}
 
 
 # -- mapping ------------------------------------------------------------------------------------
@@ -713,19 +705,6 @@ def record_notification(provider: str, event_id: str, received_at: str, event: O
             tx.save(event)
     except TransactWriteError as exc:
         if condition_failed(exc):
-            return False
-        raise
-    return True
-
-
-def claim_receipt(event_id: str) -> bool:
-    """Whether this receipt is ours to send (a first conditional put)."""
-    try:
-        keyed(ReceiptItem(event_id=event_id, expires_at=now() + DEDUP_TTL)).save(
-            condition=ReceiptItem.PK.does_not_exist()
-        )
-    except PutError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
             return False
         raise
     return True

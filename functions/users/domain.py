@@ -16,6 +16,20 @@ from coursewave.users import ACTIVE, PASSWORD, Principal
 # on every copy other domains keep (a roster's learner, a course's instructor). docs/privacy.md
 ERASED_NAME = "Deleted user"
 
+# The notification types a person may turn off, per channel, in ``preferences.notifications``
+# (API.md "Notifications"); the notifications domain reads the choices through ``public``.
+# Transactional mail (codes, receipts) has no type here: it is always sent.
+NOTIFICATION_TYPES = (
+    "enrollment",
+    "media",
+    "exam_result",
+    "certificate",
+    "comment_on_my_course",
+    "reply_to_me",
+    "review_on_my_course",
+    "announcement",
+)
+
 
 def erased_email(user_id: str) -> str:
     """The address an erased account's record (and every copy of it) holds instead of its own:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, Field, StrictBool, field_validator
@@ -10,6 +10,7 @@ from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
 from coursewave.models import Name, Out, Strict
+from functions.users.domain import NOTIFICATION_TYPES
 
 
 def _https_url(value: str) -> str:
@@ -27,7 +28,7 @@ def _timezone(value: str) -> str:
 
 
 AvatarUrl = Annotated[str, Field(max_length=2048), AfterValidator(_https_url)]
-EventType = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")]
+NotificationType = Literal[NOTIFICATION_TYPES]  # type: ignore[valid-type]
 
 
 class NotificationChannels(Strict):
@@ -39,8 +40,8 @@ class NotificationChannels(Strict):
 class PreferencesPatch(Strict):
     """A JSON merge patch (RFC 7396) of the stored preferences: ``null`` removes a key."""
 
-    notifications: dict[EventType, NotificationChannels | None] | None = Field(
-        default=None, max_length=50, description="per event type: {email, in_app}"
+    notifications: dict[NotificationType, NotificationChannels | None] | None = Field(
+        default=None, description="per notification type: {email, in_app}; unknown types: 422"
     )
     locale: str | None = Field(
         default=None, pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", max_length=35

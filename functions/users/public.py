@@ -22,7 +22,13 @@ from functions.users.cognito import (
     Tokens,
     UsernameTaken,
 )
-from functions.users.domain import ERASED_NAME, Account, erased_email
+from functions.users.domain import (
+    ERASED_NAME,
+    NOTIFICATION_TYPES,
+    Account,
+    erased_email,
+)
+from functions.users.domain import merge_patch as merge_preferences
 from functions.users.repository import ConcurrentChange, EmailTaken
 
 if TYPE_CHECKING:
@@ -30,6 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ERASED_NAME",
+    "NOTIFICATION_TYPES",
     "Account",
     "ConcurrentChange",
     "EmailRejected",
@@ -50,6 +57,7 @@ __all__ = [
     "find_by_email",
     "find_by_email_consistent",
     "mark_email_verified",
+    "merge_preferences",
     "refresh_tokens",
     "remove_from_groups",
     "set_password",

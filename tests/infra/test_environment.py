@@ -52,6 +52,7 @@ USE_ENV: dict[str, frozenset[str]] = {
     registry.CERTIFICATES: frozenset({resources.CERTIFICATES_BUCKET.env}),
     registry.EXPORTS: frozenset({resources.EXPORTS_BUCKET.env}),
     registry.MAIL: frozenset({resources.MAIL_FROM.env}),
+    registry.MAIL: frozenset({resources.MAIL_FROM.env, resources.MAIL_CONFIGURATION_SET.env}),
     registry.PAYMENTS: frozenset(resources.PAYMENTS_ENV),
     **{use_name(decl): frozenset({decl.env}) for decl in resources.SECRETS},
     **{decl.env: frozenset({decl.env}) for decl in resources.QUEUES},

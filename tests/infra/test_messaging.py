@@ -86,7 +86,9 @@ def test_event_consumers_get_a_rule_on_the_bus_and_work_queues_none(full: Build)
         ]
         if decl.sources:
             assert len(targeting) == 1, decl.name
-            assert targeting[0]["EventBusName"] == {"Ref": bus_id}
+            # AWS services' events (SES's bounces) arrive on the account's default bus
+            bus = "default" if decl.on_default_bus else {"Ref": bus_id}
+            assert targeting[0]["EventBusName"] == bus, decl.name
             pattern = targeting[0]["EventPattern"]
             assert pattern["source"] == list(decl.sources)
             assert pattern.get("detail-type", []) == list(decl.detail_types)

@@ -56,7 +56,7 @@ def test_patch_me_changes_name_avatar_and_merges_preferences(
         "PATCH",
         "/v1/me",
         caller=student,
-        json_body={"preferences": {"locale": "rw", "notifications": {"CourseCompleted": {}}}},
+        json_body={"preferences": {"locale": "rw", "notifications": {"enrollment": {}}}},
     )
 
     response = platform.call(
@@ -69,7 +69,7 @@ def test_patch_me_changes_name_avatar_and_merges_preferences(
             "preferences": {
                 "timezone": "Africa/Kigali",
                 "locale": None,
-                "notifications": {"CourseCompleted": {"email": False, "in_app": True}},
+                "notifications": {"enrollment": {"email": False, "in_app": True}},
             },
         },
     )
@@ -80,7 +80,7 @@ def test_patch_me_changes_name_avatar_and_merges_preferences(
     assert body["avatar_url"] == "https://cdn.example.test/a.png"
     assert body["preferences"] == {
         "timezone": "Africa/Kigali",
-        "notifications": {"CourseCompleted": {"email": False, "in_app": True}},
+        "notifications": {"enrollment": {"email": False, "in_app": True}},
     }
     assert platform.call("GET", "/v1/me", caller=student).json() == body
     other = platform.call("GET", "/v1/me", caller=personas.other_student).json()
@@ -111,9 +111,20 @@ def test_roles_status_and_email_are_not_writable_here(
         ({"avatar_url": "http://insecure.test/a.png"}, "avatar_url"),
         ({"preferences": {"timezone": "Mars/Olympus"}}, "preferences.timezone"),
         ({"preferences": {"colour": "blue"}}, "preferences.colour"),
-        ({"preferences": {"notifications": {"X": {"sms": True}}}}, "preferences.notifications"),
+        ({"preferences": {"notifications": {"media": {"sms": True}}}}, "preferences.notifications"),
+        (
+            {"preferences": {"notifications": {"CourseCompleted": {"email": False}}}},
+            "preferences.notifications",
+        ),
     ],
-    ids=["blank name", "http avatar", "bad timezone", "unknown preference", "bad channel"],
+    ids=[
+        "blank name",
+        "http avatar",
+        "bad timezone",
+        "unknown preference",
+        "bad channel",
+        "unknown notification type",
+    ],
 )
 def test_bad_profile_input_is_a_422_naming_the_field(
     platform: Platform, personas: Personas, body: dict[str, object], field: str

@@ -122,6 +122,7 @@ def test_a_deleted_account_leaves_its_name_and_email_only_in_the_retention_list(
         "Comment",
         "Review",
         "ExamAttempt",
+        "Notification",  # the welcome and the enrollment notification greet the learner by name
     }
 
     deleted = platform.call("DELETE", "/v1/me", headers=session.auth)
@@ -196,6 +197,7 @@ def test_every_erasure_consumer_is_idempotent_and_reports_only_what_failed(
         "enrollment-erasure",
         "courses-erasure",
         "community-erasure",
+        "notifications-events",
     }
 
     for decl in consumers:

@@ -192,8 +192,8 @@ def test_a_price_currency_is_documented_as_the_iso_4217_codes_accepted() -> None
 @pytest.mark.parametrize(
     ("model", "body"),
     [
-        (MePatch, {"preferences": {"notifications": {"a": {"in_app": 0}}}}),
-        (MePatch, {"preferences": {"notifications": {"a": {"email": "true"}}}}),
+        (MePatch, {"preferences": {"notifications": {"media": {"in_app": 0}}}}),
+        (MePatch, {"preferences": {"notifications": {"media": {"email": "true"}}}}),
         (
             UploadRequest,
             {

@@ -31,7 +31,7 @@ FIELDS: dict[str, Any] = {
     "name": "Ana",
     "roles": ["student"],
     "created_at": "2026-11-23T10:00:00Z",
-    "preferences": {"locale": "fr", "notifications": {"A": {"email": True}}},
+    "preferences": {"locale": "fr", "notifications": {"media": {"email": True}}},
 }
 
 
@@ -67,7 +67,7 @@ def test_profile_changes_are_only_what_differs() -> None:
 
     assert same == {}
     assert changed["avatar_url"] == "https://x.test/a.png"
-    assert changed["preferences"] == {"notifications": {"A": {"email": True}}}
+    assert changed["preferences"] == {"notifications": {"media": {"email": True}}}
     assert set(changed) == {"avatar_url", "preferences", "updated_at"}
 
 

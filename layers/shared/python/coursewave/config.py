@@ -34,6 +34,17 @@ class Settings(BaseModel):
     exports_bucket: str | None = Field(default=None, alias=resources.EXPORTS_BUCKET.env)
     transcode_queue_url: str | None = Field(default=None, alias=resources.TRANSCODE_QUEUE.env)
     mail_from: str | None = Field(default=None, alias=resources.MAIL_FROM.env)
+    mail_configuration_set: str | None = Field(
+        default=None, alias=resources.MAIL_CONFIGURATION_SET.env
+    )
+    # Notifications: the HMAC key of unsubscribe links (a Secrets Manager id) and the consumer's
+    # own queue, where a fan-out continues page by page.
+    unsubscribe_token_secret: str | None = Field(
+        default=None, alias=resources.UNSUBSCRIBE_TOKEN_SECRET.env
+    )
+    notifications_queue_url: str | None = Field(
+        default=None, alias=resources.NOTIFICATIONS_QUEUE.env
+    )
     public_base_url: str | None = Field(default=None, alias=resources.PUBLIC_BASE_URL.env)
     # Media playback: the Secrets Manager id of the HMAC key of playback tokens, and (in AWS) the
     # CloudFront distribution in front of the media bucket with the key pair that signs its URLs.

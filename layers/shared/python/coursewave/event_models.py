@@ -268,6 +268,21 @@ class UserRegistered(EventData):
         return roles
 
 
+class CodeRequested(EventData):
+    """A one-time code is due (source coursewave.auth): an unconfirmed account asked for its
+    verification code, or an account asked to reset its password. Carries no code: the
+    notifications domain issues it when it writes the email (functions.auth.public.issue_code).
+    A reset for a federated account (`provider` google or github) is answered with how the
+    account signs in instead."""
+
+    publisher = "auth"
+
+    user_id: Id
+    purpose: Literal["verify", "reset"]
+    provider: Literal["password", "google", "github"]
+    requested_at: Timestamp
+
+
 class UserBanned(EventData):
     """An admin banned an account (source coursewave.admin): from the same transaction on, every
     request of the account answers 403 ACCOUNT_DISABLED and it cannot sign in. The audit log
@@ -433,6 +448,7 @@ EVENTS: dict[str, type[EventData]] = {
         MediaReady,
         MediaFailed,
         UserRegistered,
+        CodeRequested,
         UserBanned,
         UserDeleted,
         PaymentNotified,

@@ -222,7 +222,12 @@ PLAYBACK_TOKEN_SECRET = SecretDecl(
     env="PLAYBACK_TOKEN_SECRET",
     purpose="HMAC key of the short-lived HLS playback tokens (functions/media)",
 )
-SECRETS = (PLAYBACK_TOKEN_SECRET,)
+UNSUBSCRIBE_TOKEN_SECRET = SecretDecl(
+    logical_id="UnsubscribeTokenSecret",
+    env="UNSUBSCRIBE_TOKEN_SECRET",
+    purpose="HMAC key of the unsubscribe links in notification email (functions/notifications)",
+)
+SECRETS = (PLAYBACK_TOKEN_SECRET, UNSUBSCRIBE_TOKEN_SECRET)
 
 # Payments (docs/payments.md). The secret is JSON with these keys; the adapters read it lazily.
 PAYMENTS_SECRET = OperatorSecretDecl(
@@ -285,7 +290,10 @@ PAYMENTS_ENV = (PAYMENTS_SECRET.env, *(decl.env for decl in PAYMENT_VALUES))
 EVENT_BUS = BusDecl(logical_id="EventBus", env="EVENT_BUS_NAME", name="coursewave")
 
 TRANSCODE_QUEUE = QueueDecl(name="transcode", env="TRANSCODE_QUEUE_URL")
-QUEUES = (TRANSCODE_QUEUE,)
+# The notifications consumer's own queue: a fan-out to a course's learners continues there, one
+# roster page per message (functions/notifications/consumer.py).
+NOTIFICATIONS_QUEUE = QueueDecl(name="notifications-events", env="NOTIFICATIONS_QUEUE_URL")
+QUEUES = (TRANSCODE_QUEUE, NOTIFICATIONS_QUEUE)
 
 MEDIA_CDN = MediaCdnDecl(
     domain_env="MEDIA_CDN_DOMAIN",
@@ -302,7 +310,12 @@ CLIENT_IP_HEADER = ValueDecl(
     env="CLIENT_IP_HEADER",
     purpose="the header a trusted proxy sets to '<client address>:<port>' (CloudFront's)",
 )
-VALUES = (STAGE, MAIL_FROM, PUBLIC_BASE_URL, CLIENT_IP_HEADER)
+MAIL_CONFIGURATION_SET = ValueDecl(
+    env="MAIL_CONFIGURATION_SET",
+    purpose="the SES configuration set platform mail is sent with (its bounce and complaint "
+    "events reach the notifications domain)",
+)
+VALUES = (STAGE, MAIL_FROM, PUBLIC_BASE_URL, CLIENT_IP_HEADER, MAIL_CONFIGURATION_SET)
 
 # Read by AWS Lambda Powertools (not by coursewave.config): set on every function and worker.
 POWERTOOLS_SERVICE = "POWERTOOLS_SERVICE_NAME"
