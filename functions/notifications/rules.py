@@ -21,10 +21,17 @@ the community's announcements (fanned out to every enrolled learner, page by pag
 
 from __future__ import annotations
 
-from functions.notifications.domain import USER, Recipients, Rule
+from functions.notifications.domain import (
+    COURSE_OWNER,
+    ENROLLED_LEARNERS,
+    USER,
+    Recipients,
+    Rule,
+)
 
 AUTH, USERS = "coursewave.auth", "coursewave.users"
 ENROLLMENT, PAYMENTS, MEDIA = "coursewave.enrollment", "coursewave.payments", "coursewave.media"
+ASSESSMENTS, COMMUNITY = "coursewave.assessments", "coursewave.community"
 
 RULES: tuple[Rule, ...] = (
     # -- account (transactional: always sent, no unsubscribe) -----------------------------------
@@ -106,6 +113,73 @@ RULES: tuple[Rule, ...] = (
         body="Hello {name}, you are now enrolled in {course_title}. Start learning whenever you "
         "like: your progress is saved as you go.",
         link="/courses/{course_id}",
+    ),
+    Rule(
+        name="exam-passed",
+        source=ASSESSMENTS,
+        detail_type="ExamPassed",
+        type="exam_result",
+        recipients=Recipients(USER, "user_id"),
+        title="You passed an exam in {course_title}",
+        body="Well done, {name}: you scored {score_percent}% (pass mark {pass_percent}%) in an "
+        "exam of {course_title}.",
+        link="/exams/{exam_id}",
+    ),
+    Rule(
+        name="exam-failed",
+        source=ASSESSMENTS,
+        detail_type="ExamFailed",
+        type="exam_result",
+        recipients=Recipients(USER, "user_id"),
+        title="Your exam result in {course_title}",
+        body="Hello {name}, you scored {score_percent}% in an exam of {course_title}; the pass "
+        "mark is {pass_percent}%. Review the lessons and try again if attempts remain.",
+        link="/exams/{exam_id}",
+    ),
+    # -- community -----------------------------------------------------------------------------
+    Rule(
+        name="comment-on-my-course",
+        source=COMMUNITY,
+        detail_type="CommentPosted",
+        type="comment_on_my_course",
+        recipients=Recipients(COURSE_OWNER, "course_id"),
+        exclude=("author_id",),
+        title="New comment on {course_title}",
+        body="Someone commented on your course {course_title}.",
+        link="/courses/{course_id}/comments",
+    ),
+    Rule(
+        name="reply-to-me",
+        source=COMMUNITY,
+        detail_type="CommentPosted",
+        type="reply_to_me",
+        recipients=Recipients(USER, "parent_author_id"),
+        exclude=("author_id",),
+        title="New reply to your comment on {course_title}",
+        body="Someone replied to your comment on {course_title}.",
+        link="/courses/{course_id}/comments",
+    ),
+    Rule(
+        name="review-on-my-course",
+        source=COMMUNITY,
+        detail_type="ReviewPosted",
+        type="review_on_my_course",
+        recipients=Recipients(COURSE_OWNER, "course_id"),
+        exclude=("author_id",),
+        title="New {rating}-star review of {course_title}",
+        body="A learner reviewed your course {course_title}: {rating} out of 5.",
+        link="/courses/{course_id}/reviews",
+    ),
+    Rule(
+        name="announcement",
+        source=COMMUNITY,
+        detail_type="AnnouncementPosted",
+        type="announcement",
+        recipients=Recipients(ENROLLED_LEARNERS, "course_id"),
+        exclude=("author_id",),
+        title="{course_title}: {title}",
+        body="{body}",
+        link="/courses/{course_id}/announcements",
     ),
     # -- money (transactional) ----------------------------------------------------------------
     Rule(
