@@ -128,7 +128,47 @@ def measure(platform: Any) -> list[dict[str, Any]]:
         BUDGET,
         lambda: platform.call("POST", f"/v1/courses/{course.id}/publish", caller=owner),
     )
+    community(platform, row, course.id, owner, learner)
     return rows
+
+
+def community(
+    platform: Any, row: Callable[..., None], course_id: str, owner: Any, learner: Any
+) -> None:
+    """The community routes (docs/community.md, "Round trips")."""
+    comments, reviews = f"/v1/courses/{course_id}/comments", f"/v1/courses/{course_id}/reviews"
+
+    def post(path: str, caller: Any, body: dict[str, Any]) -> Callable[[], Any]:
+        return lambda: platform.call("POST", path, caller=caller, json_body=body)
+
+    row("post a comment", BUDGET, post(comments, learner, {"body": "Hello"}), expect=201)
+    thread = platform.call("GET", comments).json()["items"][0]["id"]
+    reply = {"body": "Welcome", "parent_id": thread}
+    row("reply to a comment (owner)", BUDGET, post(comments, owner, reply), expect=201)
+    row("list comments", PAGE_BUDGET, lambda: platform.call("GET", comments))
+    row(
+        "edit a comment",
+        BUDGET,
+        lambda: platform.call(
+            "PATCH", f"/v1/comments/{thread}", caller=learner, json_body={"body": "Hi"}
+        ),
+    )
+    row("review a course", BUDGET, post(reviews, learner, {"rating": 5}), expect=201)
+    review = platform.call("GET", reviews).json()["items"][0]["id"]
+    row("list reviews", PAGE_BUDGET, lambda: platform.call("GET", reviews))
+    row(
+        "edit a review",
+        BUDGET,
+        lambda: platform.call(
+            "PATCH", f"/v1/reviews/{review}", caller=learner, json_body={"rating": 4}
+        ),
+    )
+    row(
+        "post an announcement (owner)",
+        BUDGET,
+        post(f"/v1/courses/{course_id}/announcements", owner, {"title": "Hi", "body": "All"}),
+        expect=201,
+    )
 
 
 def run() -> list[dict[str, Any]]:

@@ -117,16 +117,14 @@ def update_category(principal: Principal, category_id: str, changes: dict[str, A
             changes.get("archived", before.archived),
             before.course_count,
         )
-        fields = ("name", "archived")
+        moved = [f for f in ("name", "archived") if getattr(before, f) != getattr(after, f)]
         audit = audit_entry(
             actor_id=principal.user_id,
             action="category.updated",
             target_type="category",
             target_id=category_id,
-            before={
-                f: getattr(before, f) for f in fields if getattr(before, f) != getattr(after, f)
-            },
-            after={f: getattr(after, f) for f in fields if getattr(before, f) != getattr(after, f)},
+            before={f: getattr(before, f) for f in moved},
+            after={f: getattr(after, f) for f in moved},
         )
         try:
             repository.update_category(before, after, now_iso(), audit)

@@ -192,9 +192,11 @@ class CourseSlug(Item, discriminator="CourseSlug"):
         return {"PK": pk, "SK": sk}
 
 
-class CategoryItem(Item, discriminator="Category"):
+class CategoryItem(Item, discriminator="CategoryCount"):
     """A category: ``name`` and ``archived`` are an admin's (absent on a seed nobody edited, and
-    on a counter row the first publication created); ``course_count`` is only ever ADDed."""
+    on a counter row the first publication created); ``course_count`` is only ever ADDed. The
+    stored entity name is the counter's, from before categories had names: rows already in a
+    table read as they are, with no migration."""
 
     category = UnicodeAttribute()
     name = UnicodeAttribute(null=True)

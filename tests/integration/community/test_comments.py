@@ -4,6 +4,7 @@ the per-user rate limit, and CommentPosted."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -144,3 +145,20 @@ def test_more_than_ten_comments_a_minute_answer_429_with_retry_after(
     assert limited.status == 429 and limited.error_code == "RATE_LIMITED"
     assert 1 <= int(limited.headers["retry-after"]) <= 61
     assert classroom.post(owner, "Someone else may still post").status == 201
+
+
+def test_concurrent_posts_never_pass_the_rate_limit(classroom: Classroom) -> None:
+    student = classroom.personas.student
+
+    with ThreadPoolExecutor(max_workers=RATE_LIMIT + 3) as pool:
+        answers = list(
+            pool.map(lambda n: classroom.post(student, f"Burst {n}"), range(RATE_LIMIT + 3))
+        )
+
+    statuses = [a.status for a in answers]
+    # a post that kept losing the race for the window is told to retry (429), never let through
+    assert set(statuses) == {201, 429}, statuses
+    posted = statuses.count(201)
+    assert 1 <= posted <= RATE_LIMIT
+    listed = classroom.thread_list("?limit=100")["items"]
+    assert len(listed) == posted == len(classroom.platform.events("CommentPosted"))
