@@ -80,7 +80,8 @@ def local_runner(workdir: Path, extra_env: dict[str, str] | None = None) -> Iter
             stderr=subprocess.STDOUT,
         )
     try:
-        deadline = time.monotonic() + 120
+        # Generous: a start takes ~15 s on an idle 2-core machine, minutes on a crowded one.
+        deadline = time.monotonic() + 480
         while not state_file.exists():
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"local runner did not start:\n{log_path.read_text()}")
