@@ -123,7 +123,7 @@ def pytest_runtest_makereport(
 # -- the session check (the controller under xdist, else the only process) -------------------
 
 
-@dataclass
+@dataclass(eq=False)  # a pytest plugin: pluggy keeps plugins in sets (hash by identity)
 class MatrixCheck:
     called: dict[str, set[str]] = field(default_factory=dict)
     enforce: bool = False
