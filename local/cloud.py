@@ -124,6 +124,7 @@ def provision(endpoint: str | None) -> Provisioned:
     out = Provisioned(endpoint=endpoint, env=base_environment(endpoint))
     _table(out)
     _buckets(out)
+    _event_lake(out)
     _bus_and_consumers(out)
     _user_pool(out)
     _mail(out)
@@ -185,6 +186,24 @@ def _buckets(out: Provisioned) -> None:
                 NotificationConfiguration={"EventBridgeConfiguration": {}},
             )
         out.env[decl.env] = name
+
+
+def _event_lake(out: Provisioned) -> None:
+    """The lake's delivery stream into its bucket (moto writes each put at once, in the same
+    ``<prefix>YYYY/MM/DD/HH/`` layout Firehose uses)."""
+    decl = resources.EVENT_LAKE
+    name = f"coursewave-local-{decl.logical_id.removesuffix('Stream').lower()}"
+    _client("firehose").create_delivery_stream(
+        DeliveryStreamName=name,
+        DeliveryStreamType="DirectPut",
+        ExtendedS3DestinationConfiguration={
+            "RoleARN": f"arn:aws:iam::{ACCOUNT_ID}:role/coursewave-event-lake",
+            "BucketARN": f"arn:aws:s3:::{out.env[decl.bucket.env]}",
+            "Prefix": decl.prefix,
+            "ErrorOutputPrefix": decl.error_prefix,
+        },
+    )
+    out.env[decl.env] = name
 
 
 def _queue_with_dlq(name: str, max_receive_count: int, visibility: int) -> tuple[str, str]:

@@ -97,6 +97,9 @@ class PaymentItem(Item, discriminator="Payment"):
         }
 
 
+LEDGER_PARTITION = "LEDGER"
+
+
 class LedgerItem(Item, discriminator="LedgerEntry"):
     payment_id = UnicodeAttribute()
     instructor_id = UnicodeAttribute()
@@ -125,6 +128,9 @@ class LedgerItem(Item, discriminator="LedgerEntry"):
             "SK": sk,
             "GSI1PK": self.earnings_partition(self.instructor_id),
             "GSI1SK": f"{self.succeeded_at}#{self.payment_id}",
+            # The whole platform's ledger in time order: the admin revenue statistics.
+            "GSI2PK": LEDGER_PARTITION,
+            "GSI2SK": f"{self.succeeded_at}#{self.payment_id}",
         }
 
 
@@ -805,6 +811,12 @@ def earnings(instructor_id: str, start: str, end: str) -> list[dict[str, Any]]:
         LedgerItem.earnings_partition(instructor_id),
         LedgerItem.GSI1SK.between(start, end),
     )
+    return [to_ledger(item) for item in results if item.succeeded_at < end]
+
+
+def ledger_between(start: str, end: str) -> list[dict[str, Any]]:
+    """Every ledger entry with ``start <= succeeded_at < end``, oldest first: Query on GSI2."""
+    results = LedgerItem.gsi2.query(LEDGER_PARTITION, LedgerItem.GSI2SK.between(start, end))
     return [to_ledger(item) for item in results if item.succeeded_at < end]
 
 
