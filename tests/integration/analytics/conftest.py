@@ -136,3 +136,7 @@ def lrs(platform: Platform, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeLrs
     monkeypatch.delenv(resources.XAPI_LRS_ENDPOINT.env)
     reset_settings()
     xapi.forget()
+
+
+# The payments domain's shop (a paid course and the provider fakes), for revenue statistics.
+from tests.integration.payments.conftest import shop  # noqa: E402, F401
