@@ -18,6 +18,7 @@ from constructs import Construct
 from coursewave import resources
 from infra_cdk.nag import acknowledge, token_name
 from infra_cdk.naming import Names
+from infra_cdk.storage import private_bucket_props
 
 BUFFER_INTERVAL = Duration.minutes(5)
 BUFFER_SIZE = Size.mebibytes(5)
@@ -37,10 +38,20 @@ FIRST_HOUR = "2026/01/01/00"
 
 class EventLake(Construct):
     def __init__(
-        self, scope: Construct, construct_id: str, *, bucket: s3.IBucket, names: Names
+        self, scope: Construct, construct_id: str, *, access_logs: s3.IBucket, names: Names
     ) -> None:
         super().__init__(scope, construct_id)
         decl = resources.EVENT_LAKE
+        self.bucket = bucket = s3.Bucket(
+            self,
+            decl.bucket_logical_id,
+            lifecycle_rules=[
+                s3.LifecycleRule(abort_incomplete_multipart_upload_after=Duration.days(1))
+            ],
+            server_access_logs_bucket=access_logs,
+            server_access_logs_prefix=f"s3/{decl.bucket_logical_id}/",
+            **private_bucket_props(),
+        )
         self.stream = firehose.DeliveryStream(
             self,
             decl.logical_id,

@@ -92,7 +92,7 @@ class CoursewaveStack(Stack):
         lake = EventLake(
             self,
             "EventLake",
-            bucket=storage.buckets[resources.EVENT_LAKE.bucket.env],
+            access_logs=storage.access_logs,
             names=names,
         )
         platform = Platform(
@@ -189,6 +189,7 @@ class CoursewaveStack(Stack):
             "MediaSigningKeySecret": media.signing_key_secret_name,
             "AlarmTopicArn": monitoring.topic.topic_arn,
             "EventLakeStreamName": lake.stream.delivery_stream_name,
+            "EventLakeBucketName": lake.bucket.bucket_name,
             "EventLakeTable": f"{lake.table.database_name}.{resources.EVENT_LAKE.table}",
             **{
                 f"{decl.logical_id}Arn": secret.secret_arn

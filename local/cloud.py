@@ -40,6 +40,7 @@ class Provisioned:
     state_machine_queues: dict[str, str] = field(default_factory=dict)  # sm name → bridge queue
     state_machines: dict[str, str] = field(default_factory=dict)  # name → ARN
     table_stream_arn: str = ""
+    event_lake_bucket: str = ""  # where Firehose writes the lake (no function reads it)
 
     @property
     def user_pool_id(self) -> str:
@@ -193,12 +194,15 @@ def _event_lake(out: Provisioned) -> None:
     ``<prefix>YYYY/MM/DD/HH/`` layout Firehose uses)."""
     decl = resources.EVENT_LAKE
     name = f"coursewave-local-{decl.logical_id.removesuffix('Stream').lower()}"
+    bucket = f"{name}-bucket"
+    _client("s3").create_bucket(Bucket=bucket)
+    out.event_lake_bucket = bucket
     _client("firehose").create_delivery_stream(
         DeliveryStreamName=name,
         DeliveryStreamType="DirectPut",
         ExtendedS3DestinationConfiguration={
             "RoleARN": f"arn:aws:iam::{ACCOUNT_ID}:role/coursewave-event-lake",
-            "BucketARN": f"arn:aws:s3:::{out.env[decl.bucket.env]}",
+            "BucketARN": f"arn:aws:s3:::{bucket}",
             "Prefix": decl.prefix,
             "ErrorOutputPrefix": decl.error_prefix,
         },

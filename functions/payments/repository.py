@@ -522,7 +522,7 @@ def free_checkout(
     response: dict[str, Any],
     ledger: Ledger,
     course_price: dict[str, Any],
-    events: list[OutboxEvent],
+    events: list[OutboxEvent | AuditEntry],
 ) -> None:
     """A coupon made it free: the succeeded payment, the confirmed redemption, the ledger
     entry, the enrollment and the stored response in one transaction (no provider call)."""
@@ -612,13 +612,14 @@ def settle_succeeded(
     payment: Payment,
     before: str,
     ledger: Ledger,
-    events: list[OutboxEvent],
+    events: list[OutboxEvent | AuditEntry],
     *,
     coupon_used: int,
     enroll: bool,
     course_price: dict[str, Any],
 ) -> None:
-    """Succeeded: status, ledger, coupon confirmed, the enrollment and the events — one write.
+    """Succeeded: status, ledger, coupon confirmed, the enrollment, the events and the audit
+    entry — one write.
     ``ConditionFailed`` if the payment changed meanwhile or (``enroll``) the learner is already
     enrolled."""
     try:

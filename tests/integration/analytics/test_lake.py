@@ -15,7 +15,7 @@ from tests.support.cloud import Platform
 
 def _lake_lines(platform: Platform) -> list[tuple[str, dict[str, Any]]]:
     s3 = boto3.client("s3")
-    bucket = platform.provisioned.env["EVENT_LAKE_BUCKET"]
+    bucket = platform.provisioned.event_lake_bucket
     found = []
     for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
         for obj in page.get("Contents", []):

@@ -209,17 +209,13 @@ CERTIFICATES_BUCKET = BucketDecl(
     env="CERTIFICATES_BUCKET",
     purpose="issued certificate PDFs",
 )
-EVENT_LAKE_BUCKET = BucketDecl(
-    logical_id="EventLakeBucket",
-    env="EVENT_LAKE_BUCKET",
-    purpose="the event lake: every domain event as JSON lines by hour (Firehose), for Athena",
-)
-BUCKETS = (UPLOADS_BUCKET, MEDIA_BUCKET, CERTIFICATES_BUCKET, EVENT_LAKE_BUCKET)
+BUCKETS = (UPLOADS_BUCKET, MEDIA_BUCKET, CERTIFICATES_BUCKET)
 
 
 @dataclass(frozen=True)
 class DeliveryStreamDecl:
-    """A Firehose delivery stream into a bucket, with the Glue table Athena reads it through.
+    """A Firehose delivery stream into a bucket of its own, with the Glue table Athena reads it
+    through. Functions know the stream (``env``), never the bucket: only Firehose writes there.
 
     Objects land under ``prefix`` followed by Firehose's default ``YYYY/MM/DD/HH/`` (moto writes
     the same layout), which the table's partition projection ``dt`` maps.
@@ -227,7 +223,8 @@ class DeliveryStreamDecl:
 
     logical_id: str
     env: str
-    bucket: BucketDecl
+    bucket_logical_id: str
+    purpose: str
     prefix: str
     error_prefix: str
     database: str
@@ -237,7 +234,8 @@ class DeliveryStreamDecl:
 EVENT_LAKE = DeliveryStreamDecl(
     logical_id="EventLakeStream",
     env="EVENT_LAKE_STREAM",
-    bucket=EVENT_LAKE_BUCKET,
+    bucket_logical_id="EventLakeBucket",
+    purpose="the event lake: every domain event as JSON lines by hour, for Athena",
     prefix="events/",
     error_prefix="errors/",
     database="coursewave_events",
