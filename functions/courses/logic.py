@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from coursewave.audit import audit_entry
 from coursewave.clock import new_id, now_iso
 from coursewave.errors import Conflict, NotFound, ValidationFailed
 from coursewave.events import OutboxEvent, domain_event
@@ -161,9 +162,12 @@ def _edit(
     *,
     lesson_ids: tuple[str, ...] = (),
     media_ids: tuple[str, ...] = (),
+    action: str = "course.outline_changed",
 ) -> Course:
     """Read the course (with the bodies of ``lesson_ids`` and the course's media ``media_ids``),
-    apply the edit and write it; re-applied on a concurrent change."""
+    apply the edit and write it; re-applied on a concurrent change. An admin's edit of someone
+    else's course, and any price change, carries its audit entry (``action``) in the same
+    transaction."""
     if not repository.is_course_id(course_id):
         raise NotFound("No such course.")
     for _ in range(MAX_EDIT_ATTEMPTS):
@@ -173,6 +177,19 @@ def _edit(
         change = apply(course, bundle)
         course.updated_at = now_iso()
         change.category_deltas = domain.category_deltas(before, course)
+        old, new = domain.audited_changes(before, course)
+        if domain.needs_audit(before, new, principal):
+            money_only = principal.user_id == before.instructor_id
+            change.audit.append(
+                audit_entry(
+                    actor_id=principal.user_id,
+                    action="course.price_changed" if money_only else action,
+                    target_type="course",
+                    target_id=course.id,
+                    before=old,
+                    after=new,
+                )
+            )
         # Drafts are not in the catalog; a deleted course's items are purged by the projector.
         change.refresh_catalog = (
             before.is_published or course.is_published or course.status == DELETED
@@ -195,7 +212,7 @@ def update_course(principal: Principal, course_id: str, changes: dict[str, Any])
             domain.check_prices(course.price, course.prices)
         return CourseChange()
 
-    return _edit(principal, course_id, apply)
+    return _edit(principal, course_id, apply, action="course.updated")
 
 
 def publish_course(principal: Principal, course_id: str) -> Course:
@@ -205,7 +222,7 @@ def publish_course(principal: Principal, course_id: str) -> Course:
             return CourseChange(events=[course_event("CoursePublished", course)])
         return CourseChange()
 
-    return _edit(principal, course_id, apply)
+    return _edit(principal, course_id, apply, action="course.published")
 
 
 def unpublish_course(principal: Principal, course_id: str) -> Course:
@@ -213,7 +230,7 @@ def unpublish_course(principal: Principal, course_id: str) -> Course:
         domain.unpublish(course)
         return CourseChange()
 
-    return _edit(principal, course_id, apply)
+    return _edit(principal, course_id, apply, action="course.unpublished")
 
 
 def delete_course(principal: Principal, course_id: str) -> None:
@@ -226,7 +243,7 @@ def delete_course(principal: Principal, course_id: str) -> None:
         course.status = DELETED
         return CourseChange(delete_slug=True, require_no_enrollments=True)
 
-    _edit(principal, course_id, apply)
+    _edit(principal, course_id, apply, action="course.deleted")
 
 
 def add_section(

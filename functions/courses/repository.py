@@ -34,6 +34,7 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
+from coursewave.audit import AuditEntry
 from coursewave.clock import new_id, now
 from coursewave.db import (
     Item,
@@ -652,6 +653,7 @@ class CourseChange:
     delete_slug: bool = False
     require_no_enrollments: bool = False
     refresh_catalog: bool = False
+    audit: list[AuditEntry] = field(default_factory=list)  # admin and money actions
 
 
 def save_course(course: Course, change: CourseChange) -> None:
@@ -662,7 +664,7 @@ def save_course(course: Course, change: CourseChange) -> None:
     """
     size = 1 + len(change.lesson_puts) + len(change.lesson_deletes)
     size += len(change.category_deltas) + len(change.events)
-    size += int(change.delete_slug) + int(change.refresh_catalog)
+    size += int(change.delete_slug) + int(change.refresh_catalog) + len(change.audit)
     assert size <= MAX_TRANSACTION_ITEMS, "outline limits keep every edit in one transaction"
     condition: Condition = CourseItem.version == course.version
     if change.require_no_enrollments:
@@ -679,8 +681,8 @@ def save_course(course: Course, change: CourseChange) -> None:
             _add_category_deltas(tx, change.category_deltas)
             if change.refresh_catalog:
                 tx.save(catalog_refresh(course.id))
-            for event in change.events:
-                tx.save(event)
+            for record in (*change.events, *change.audit):
+                tx.save(record)
     except TransactWriteError as exc:
         if condition_failed(exc):
             raise ConcurrentChange(course.id) from exc
