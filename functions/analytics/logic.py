@@ -93,18 +93,12 @@ def revenue(period: DateRange) -> dict[str, Any]:
 
 
 def course_ranking(period: DateRange, limit: int) -> dict[str, Any]:
-    """Courses with activity in the range, most enrollments first, with their counters and
-    revenue (a GSI Query, the ledger Query, one BatchGet for the titles)."""
+    """Courses with activity in the range, most enrollments first, with their counters (a GSI
+    Query and one BatchGet for the titles; revenue per course is ``revenue``'s ``by_course``)."""
     per_course: dict[str, list[dict[str, int]]] = {}
     for course_id, _, counts in repository.every_course_day(period):
         per_course.setdefault(course_id, []).append(counts)
-    found = Revenue.of(_ledger(period))
-    money: dict[str, list[dict[str, Any]]] = {}
-    for (course_id, currency), sums in sorted(found.by_course.items()):
-        money.setdefault(course_id, []).append({"currency": currency, **asdict(sums)})
     totals = {course_id: domain.totals(rows) for course_id, rows in per_course.items()}
-    for course_id in money:
-        totals.setdefault(course_id, domain.zero())
     ranked = sorted(totals, key=lambda c: (-totals[c][domain.ENROLLMENTS], c))[:limit]
     titles = courses.courses_by_id(ranked)
     return {
@@ -116,7 +110,6 @@ def course_ranking(period: DateRange, limit: int) -> dict[str, Any]:
                 "course_id": course_id,
                 "title": titles[course_id].title if course_id in titles else None,
                 **totals[course_id],
-                "revenue": money.get(course_id, []),
             }
             for course_id in ranked
         ],
@@ -125,13 +118,12 @@ def course_ranking(period: DateRange, limit: int) -> dict[str, Any]:
 
 def course_stats(principal: Principal, course_id: str, period: DateRange) -> dict[str, Any]:
     """One course for its owner or an admin: enrollments and completions by day, each lesson's
-    completions (drop-off along the outline) and watch time, and the rating (a GetItem and two
-    Queries)."""
+    completions (drop-off along the outline) and watch time, and the rating (a GetItem and one
+    Query)."""
     if not courses.is_course_id(course_id):
         raise NotFound("No such course.")
     course = courses.managed(courses.course(course_id), principal)
-    days = repository.course_days(course.id, period)
-    lessons = repository.lesson_counters(course.id)
+    days, lessons = repository.course_counters(course.id, period)
     learners = course.enrollment_count
     outline = []
     for position, lesson in enumerate(course.lessons, 1):

@@ -81,8 +81,7 @@ class PaymentStats(_Range):
 
 class RankedCourse(Counters):
     course_id: str
-    title: str | None
-    revenue: list[MoneySums]
+    title: str | None = Field(description="null for a course that no longer exists")
 
 
 class CourseRanking(_Range):

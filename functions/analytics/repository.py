@@ -127,21 +127,25 @@ def platform_days(span: DateRange) -> dict[str, dict[str, int]]:
     return _days(_partition(None), span)
 
 
-def course_days(course_id: str, span: DateRange) -> dict[str, dict[str, int]]:
-    """One course's counters by day within ``span``: one Query."""
-    return _days(_partition(course_id), span)
-
-
-def lesson_counters(course_id: str) -> dict[str, dict[str, int]]:
-    """Each lesson's completions and watch time since the course began: one Query."""
-    found = LessonCounterItem.query(
-        _partition(course_id), LessonCounterItem.SK.startswith(key("LESSON", ""))
+def course_counters(
+    course_id: str, span: DateRange
+) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]]:
+    """One course's counters by day within ``span`` and each lesson's since the course began,
+    in one Query: ``DAY#`` sorts before ``LESSON#`` in the course's partition, so the range from
+    the first day to the last lesson holds both (days after ``span`` are read and left out)."""
+    days: dict[str, dict[str, int]] = {}
+    lessons: dict[str, dict[str, int]] = {}
+    found = Item.query(
+        _partition(course_id),
+        Item.SK.between(key("DAY", span.first), key("LESSON", "\uffff")),
     )
-    return {
-        item.lesson_id: item.counts(LESSON_COUNTERS)
-        for item in found
-        if isinstance(item, LessonCounterItem)
-    }
+    last = span.last.isoformat()
+    for item in found:
+        if isinstance(item, DayCounterItem) and item.day <= last:
+            days[item.day] = item.counts()
+        elif isinstance(item, LessonCounterItem):
+            lessons[item.lesson_id] = item.counts(LESSON_COUNTERS)
+    return days, lessons
 
 
 def every_course_day(span: DateRange) -> Iterator[tuple[str, str, dict[str, int]]]:

@@ -163,6 +163,4 @@ def test_revenue_comes_from_the_ledger_and_a_refund_leaves_it(shop: Shop) -> Non
     assert [c["course_id"] for c in body["by_course"]] == [shop.course.id] * 2
     assert overview["revenue"] == body["totals"]
     assert overview["totals"]["enrollments"] == 2 and overview["totals"]["revocations"] == 1
-    ranked = ranking["items"][0]
-    per_course = [{k: v for k, v in c.items() if k != "course_id"} for c in body["by_course"]]
-    assert ranked["course_id"] == shop.course.id and ranked["revenue"] == per_course
+    assert [(c["course_id"], c["enrollments"]) for c in ranking["items"]] == [(shop.course.id, 2)]
