@@ -244,6 +244,7 @@ class LocalPlatform:
             "demo_users": self.demo,
             "fake_providers_url": self.providers.url if self.providers else None,
             "fake_lrs_endpoint": self.lrs.endpoint if self.lrs else None,
+            "event_lake_bucket": self.provisioned.event_lake_bucket,
         }
         partial = path.with_suffix(".partial")
         partial.write_text(json.dumps(state, indent=2))
