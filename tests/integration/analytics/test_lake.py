@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 import boto3
+import pytest
 
 from functions.analytics import lake
 from tests.integration.analytics.conftest import Classroom, context, sqs_event
@@ -87,3 +88,37 @@ def test_a_message_that_is_not_an_event_fails_alone(platform: Platform) -> None:
 
     assert answer == {"batchItemFailures": [{"itemIdentifier": "m0"}]}
     assert [line["event_id"] for _, line in _lake_lines(platform)] == ["e-1"]
+
+
+def test_records_firehose_refuses_are_reported_for_redelivery(
+    platform: Platform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Firehose may refuse single records of a batch (throttling): only those messages fail."""
+    real = lake._firehose()
+
+    class Throttled:
+        def put_record_batch(self, **kwargs: Any) -> dict[str, Any]:
+            kept = kwargs["Records"][1:]
+            real.put_record_batch(DeliveryStreamName=kwargs["DeliveryStreamName"], Records=kept)
+            answers = [{"RecordId": "ok"} for _ in kept]
+            refused = {"ErrorCode": "ServiceUnavailableException", "ErrorMessage": "slow down"}
+            return {"FailedPutCount": 1, "RequestResponses": [refused, *answers]}
+
+    monkeypatch.setattr(lake, "_firehose", lambda: Throttled())
+    events = [_user_deleted(f"e-{n}") for n in range(3)]
+
+    answer = lake.lambda_handler(sqs_event(events), context())
+
+    assert answer == {"batchItemFailures": [{"itemIdentifier": "m0"}]}
+    assert sorted(line["event_id"] for _, line in _lake_lines(platform)) == ["e-1", "e-2"]
+
+
+def _user_deleted(event_id: str) -> dict[str, Any]:
+    return {
+        "source": "coursewave.users",
+        "detail-type": "UserDeleted",
+        "detail": {
+            "metadata": {"event_id": event_id, "version": 1, "occurred_at": "2026-11-23T10:00:00Z"},
+            "data": {"user_id": "u-1", "deleted_at": "2026-11-23T10:00:00Z"},
+        },
+    }

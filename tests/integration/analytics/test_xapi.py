@@ -113,3 +113,17 @@ def test_without_an_lrs_nothing_is_sent_and_nothing_is_left_over(classroom: Clas
     for queue in (platform.provisioned.consumer_queues, platform.provisioned.dead_letter_queues):
         left = sqs.receive_message(QueueUrl=queue["analytics-xapi"]).get("Messages", [])
         assert left == []
+
+
+def test_another_statement_under_the_same_id_is_left_alone(
+    classroom: Classroom, lrs: FakeLrs
+) -> None:
+    classroom.enroll(classroom.personas.student)
+    [created] = classroom.platform.events("EnrollmentCreated")
+    taken = statements.statement_id(created["detail"]["metadata"]["event_id"])
+    lrs.store.statements[taken] = {"id": taken, "note": "stored earlier by someone else"}
+
+    answer = xapi.lambda_handler(sqs_event([created]), context())
+
+    assert answer == {"batchItemFailures": []}  # 409: logged, not retried forever
+    assert lrs.store.statements[taken]["note"] == "stored earlier by someone else"
