@@ -30,6 +30,7 @@ def measure(platform: Any) -> list[dict[str, Any]]:
     enroll(platform, course.id, learner)
     unseen = build_course(platform, owner, lessons=1, title="A slug nobody asked for yet")
     newcomer = platform.user("student")
+    admin = platform.user("admin")
     platform.drain()
     lesson = course.lesson_ids[0]
     rows: list[dict[str, Any]] = []
@@ -129,6 +130,9 @@ def measure(platform: Any) -> list[dict[str, Any]]:
         lambda: platform.call("POST", f"/v1/courses/{course.id}/publish", caller=owner),
     )
     community(platform, row, course.id, owner, learner)
+    row("course statistics (owner)", BUDGET, get(f"/v1/courses/{course.id}/stats", owner))
+    for report in ("overview", "courses", "payments"):
+        row(f"admin statistics: {report}", BUDGET, get(f"/v1/admin/stats/{report}", admin))
     return rows
 
 

@@ -30,6 +30,10 @@ PLAYBACK_SECRET = "playback_token_secret"  # noqa: S105 - a resource name: resou
 # The payments secret (resources.PAYMENTS_SECRET, read access) and resources.PAYMENTS_ENV.
 PAYMENTS = "payments"
 UNSUBSCRIBE_SECRET = "unsubscribe_token_secret"  # noqa: S105 - resources.UNSUBSCRIBE_TOKEN_SECRET
+# The event lake's delivery stream (resources.EVENT_LAKE): its name and firehose:PutRecordBatch.
+EVENT_LAKE = "event_lake"
+# The LRS of xAPI statements: resources.XAPI_LRS_ENDPOINT and its secret (read access).
+XAPI = "xapi"
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,11 @@ class ConsumerDecl:
 
     @property
     def pattern(self) -> dict[str, Any]:
-        return {"source": list(self.sources), "detail-type": list(self.detail_types)}
+        """The rule's event pattern; without ``detail_types``, every event of the sources."""
+        pattern: dict[str, Any] = {"source": list(self.sources)}
+        if self.detail_types:
+            pattern["detail-type"] = list(self.detail_types)
+        return pattern
 
 
 @dataclass(frozen=True)
@@ -332,6 +340,40 @@ FUNCTIONS: tuple[FunctionDecl, ...] = (
     ),
 )
 
+FUNCTIONS += (
+    # Analytics (docs/analytics.md): statistics routes, the counters, the event lake, xAPI.
+    FunctionDecl(
+        name="analytics",
+        module="functions.analytics.handler",
+        uses=frozenset({TABLE}),
+        description="Admin statistics (overview, courses, payments) and a course's statistics",
+    ),
+    FunctionDecl(
+        name="analytics-counters",
+        module="functions.analytics.consumer",
+        uses=frozenset({TABLE}),
+        memory_mb=256,
+        timeout_seconds=30,
+        description="Counters per day and course from sign-up and learning events, once each",
+    ),
+    FunctionDecl(
+        name="analytics-lake",
+        module="functions.analytics.lake",
+        uses=frozenset({EVENT_LAKE}),
+        memory_mb=256,
+        timeout_seconds=30,
+        description="Streams every domain event to the S3 event lake through Firehose",
+    ),
+    FunctionDecl(
+        name="analytics-xapi",
+        module="functions.analytics.xapi",
+        uses=frozenset({XAPI}),
+        memory_mb=256,
+        timeout_seconds=60,
+        description="Sends xAPI 1.0.3 statements of learning events to the configured LRS",
+    ),
+)
+
 # Unknown routes reach this function, so their 404 carries the error envelope in AWS too.
 DEFAULT_ROUTE_FUNCTION = "health"
 
@@ -417,6 +459,56 @@ CONSUMERS: tuple[ConsumerDecl, ...] = (
         batch_size=1,
         max_receive_count=3,
         visibility_timeout_seconds=900,
+    ),
+)
+
+# The event types each analytics consumer receives (the counters' rules and the xAPI rows name
+# the same: tests/unit/analytics/test_registry.py); the lake takes every event of the platform.
+ANALYTICS_COUNTED = (
+    "UserRegistered",
+    "EnrollmentCreated",
+    "EnrollmentRevoked",
+    "LessonCompleted",
+    "CourseCompleted",
+    "WatchTimeRecorded",
+)
+XAPI_EVENTS = (
+    "EnrollmentCreated",
+    "WatchTimeRecorded",
+    "LessonCompleted",
+    "CourseCompleted",
+    "ExamPassed",
+    "ExamFailed",
+)
+LAKE_SOURCES = (
+    "coursewave.auth",
+    "coursewave.users",
+    "coursewave.admin",
+    "coursewave.courses",
+    "coursewave.enrollment",
+    "coursewave.media",
+    "coursewave.payments",
+    "coursewave.assessments",
+    "coursewave.community",
+)
+CONSUMERS += (
+    ConsumerDecl(
+        name="analytics-counters",
+        function="analytics-counters",
+        sources=("coursewave.auth", "coursewave.enrollment"),
+        detail_types=ANALYTICS_COUNTED,
+    ),
+    ConsumerDecl(
+        name="analytics-lake",
+        function="analytics-lake",
+        sources=LAKE_SOURCES,
+    ),
+    ConsumerDecl(
+        name="analytics-xapi",
+        function="analytics-xapi",
+        sources=("coursewave.enrollment", "coursewave.assessments"),
+        detail_types=XAPI_EVENTS,
+        visibility_timeout_seconds=120,
     ),
 )
 

@@ -17,6 +17,7 @@ from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kinesisfirehose as firehose
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sqs as sqs
@@ -124,6 +125,9 @@ class Platform:
     operator_secrets: Mapping[str, secretsmanager.ISecret] = field(default_factory=dict)
     # The payments values given in context (infra_cdk.settings.Settings.payment_values).
     payment_values: Mapping[str, str] = field(default_factory=dict)
+    # The event lake's delivery stream, and the LRS endpoint given in context (None: no xAPI).
+    event_lake: firehose.IDeliveryStream | None = None
+    xapi_lrs_endpoint: str | None = None
 
 
 @dataclass
@@ -257,6 +261,23 @@ def _payments(platform: Platform, access: Access, _serves_http: bool) -> None:
     access.env.update(platform.payment_values)
 
 
+def _event_lake(platform: Platform, access: Access, _serves_http: bool) -> None:
+    stream = platform.event_lake
+    if stream is None:
+        raise KeyError("the event lake's delivery stream was not built")
+    access.env[resources.EVENT_LAKE.env] = stream.delivery_stream_name
+    access.add(["firehose:PutRecordBatch"], [stream.delivery_stream_arn])
+
+
+def _xapi(platform: Platform, access: Access, _serves_http: bool) -> None:
+    """The LRS credentials (read only) and, when configured, its endpoint (unset: xAPI off)."""
+    secret = platform.operator_secrets[resources.XAPI_LRS_SECRET.env]
+    access.env[resources.XAPI_LRS_SECRET.env] = secret.secret_arn
+    access.add(SECRET_READ_ACTIONS, [secret.secret_arn])
+    if platform.xapi_lrs_endpoint:
+        access.env[resources.XAPI_LRS_ENDPOINT.env] = platform.xapi_lrs_endpoint
+
+
 USES: dict[str, Callable[[Platform, Access, bool], None]] = {
     registry.TABLE: _table,
     registry.BUS: _bus,
@@ -267,6 +288,8 @@ USES: dict[str, Callable[[Platform, Access, bool], None]] = {
     registry.EXPORTS: _bucket(resources.EXPORTS_BUCKET),
     registry.MAIL: _mail,
     registry.PAYMENTS: _payments,
+    registry.EVENT_LAKE: _event_lake,
+    registry.XAPI: _xapi,
 }
 
 

@@ -63,6 +63,8 @@ class Settings:
     # context (``payment_context_key``: STRIPE_API_BASE → stripeApiBase). Unset ones keep the
     # defaults of coursewave.config.Settings.
     payment_values: Mapping[str, str] = field(default_factory=dict)
+    # The LRS that xAPI statements go to (context xapiLrsEndpoint, https); None: xAPI off.
+    xapi_lrs_endpoint: str | None = None
 
     @classmethod
     def from_context(cls, node: Node) -> Settings:
@@ -106,6 +108,7 @@ class Settings:
             ),
             log_level=_log_level(get("logLevel")),
             payment_values=_payment_values(get),
+            xapi_lrs_endpoint=_https(get("xapiLrsEndpoint"), "xapiLrsEndpoint"),
         )
         if settings.worker_min_capacity > settings.worker_max_capacity:
             raise SettingsError("context workerMinCapacity must not exceed workerMaxCapacity")
@@ -157,6 +160,15 @@ def _payment_values(get: Any) -> dict[str, str]:
             text = text.rstrip("/")
         values[decl.env] = text
     return values
+
+
+def _https(value: Any, key: str) -> str | None:
+    text = str(value or "").strip()
+    if not text:
+        return None
+    if not text.startswith("https://"):
+        raise SettingsError(f"context {key}={text!r} must be an https:// URL")
+    return text.rstrip("/")
 
 
 def _flag(value: Any, key: str, *, default: bool) -> bool:

@@ -18,6 +18,7 @@ from infra_cdk.compute import Functions
 from infra_cdk.data import DataTable
 from infra_cdk.declarations import Declarations
 from infra_cdk.edge import VIEWER_ADDRESS_HEADER, ApiDistribution, EdgeFirewalls
+from infra_cdk.event_lake import EventLake
 from infra_cdk.http_api import HttpApi
 from infra_cdk.identity import Identity, OAuthSettings
 from infra_cdk.mail_events import MailEvents
@@ -104,6 +105,12 @@ class CoursewaveStack(Stack):
             web_acl_arn=firewalls.media_acl_arn,
             log_bucket=storage.access_logs,
         )
+        lake = EventLake(
+            self,
+            "EventLake",
+            access_logs=storage.access_logs,
+            names=names,
+        )
         platform = Platform(
             table=data.table,
             bus=messaging.bus,
@@ -119,6 +126,8 @@ class CoursewaveStack(Stack):
             queue_envs=messaging.queue_envs,
             operator_secrets=operator_secrets.secrets,
             payment_values=settings.payment_values,
+            event_lake=lake.stream,
+            xapi_lrs_endpoint=settings.xapi_lrs_endpoint,
         )
         functions = Functions(
             self,
@@ -198,6 +207,9 @@ class CoursewaveStack(Stack):
             "MediaCdnDomain": media.distribution.distribution_domain_name,
             "MediaSigningKeySecret": media.signing_key_secret_name,
             "AlarmTopicArn": monitoring.topic.topic_arn,
+            "EventLakeStreamName": lake.stream.delivery_stream_name,
+            "EventLakeBucketName": lake.bucket.bucket_name,
+            "EventLakeTable": f"{lake.table.database_name}.{resources.EVENT_LAKE.table}",
             **{
                 f"{decl.logical_id}Arn": secret.secret_arn
                 for decl in resources.OPERATOR_SECRETS

@@ -40,6 +40,7 @@ class Provisioned:
     state_machine_queues: dict[str, str] = field(default_factory=dict)  # sm name → bridge queue
     state_machines: dict[str, str] = field(default_factory=dict)  # name → ARN
     table_stream_arn: str = ""
+    event_lake_bucket: str = ""  # where Firehose writes the lake (no function reads it)
 
     @property
     def user_pool_id(self) -> str:
@@ -124,6 +125,7 @@ def provision(endpoint: str | None) -> Provisioned:
     out = Provisioned(endpoint=endpoint, env=base_environment(endpoint))
     _table(out)
     _buckets(out)
+    _event_lake(out)
     _bus_and_consumers(out)
     _user_pool(out)
     _mail(out)
@@ -204,6 +206,27 @@ def _browser_cors(decl: resources.BucketDecl) -> dict[str, Any] | None:
     if decl is resources.MEDIA_BUCKET:
         return {**common, "AllowedMethods": ["GET", "HEAD"]}
     return None
+
+
+def _event_lake(out: Provisioned) -> None:
+    """The lake's delivery stream into its bucket (moto writes each put at once, in the same
+    ``<prefix>YYYY/MM/DD/HH/`` layout Firehose uses)."""
+    decl = resources.EVENT_LAKE
+    name = f"coursewave-local-{decl.logical_id.removesuffix('Stream').lower()}"
+    bucket = f"{name}-bucket"
+    _client("s3").create_bucket(Bucket=bucket)
+    out.event_lake_bucket = bucket
+    _client("firehose").create_delivery_stream(
+        DeliveryStreamName=name,
+        DeliveryStreamType="DirectPut",
+        ExtendedS3DestinationConfiguration={
+            "RoleARN": f"arn:aws:iam::{ACCOUNT_ID}:role/coursewave-event-lake",
+            "BucketARN": f"arn:aws:s3:::{bucket}",
+            "Prefix": decl.prefix,
+            "ErrorOutputPrefix": decl.error_prefix,
+        },
+    )
+    out.env[decl.env] = name
 
 
 def _queue_with_dlq(name: str, max_receive_count: int, visibility: int) -> tuple[str, str]:

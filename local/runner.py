@@ -18,7 +18,7 @@ import requests
 
 from coursewave import resources
 from functions import registry
-from local import fake_github, payments, seed
+from local import fake_github, fake_lrs, payments, seed
 from local.authorizer import JwtAuthorizer
 from local.cloud import REGION, MotoCloud, Provisioned, apply_environment, provision
 from local.docs import docs_routes
@@ -150,6 +150,7 @@ class LocalPlatform:
     mailbox: Mailbox | None = None
     demo: dict[str, str] = field(default_factory=dict)
     providers: FakeProviders | None = None
+    lrs: fake_lrs.FakeLrs | None = None
 
     @property
     def url(self) -> str:
@@ -178,8 +179,11 @@ class LocalPlatform:
         # The payment providers' fakes (local/fakes): the adapters' base URLs point at them and
         # their webhooks/callbacks come back to this gateway over HTTP, as the real ones would.
         self.providers = payments.start_fakes(env, self.url, _deliver_over_http, asynchronous=True)
+        # xAPI statements go to a local LRS stand-in (local/fake_lrs.py), with basic auth.
+        self.lrs = fake_lrs.start_for(env)
         apply_environment(env)
         self.log(f"payment provider fakes (Stripe, MTN MoMo, Airtel) on {self.providers.url}")
+        self.log(f"fake LRS (xAPI statements) on {self.lrs.endpoint}/statements")
         self.log(
             f"provisioned: table, {len(registry.CONSUMERS)} consumer queue(s) with DLQs, "
             f"{len(registry.STATE_MACHINES)} state machine(s), user pool, buckets, event bus"
@@ -242,6 +246,8 @@ class LocalPlatform:
             "demo_password": self.demo_password,
             "demo_users": self.demo,
             "fake_providers_url": self.providers.url if self.providers else None,
+            "fake_lrs_endpoint": self.lrs.endpoint if self.lrs else None,
+            "event_lake_bucket": self.provisioned.event_lake_bucket,
         }
         partial = path.with_suffix(".partial")
         partial.write_text(json.dumps(state, indent=2))
@@ -257,5 +263,7 @@ class LocalPlatform:
             poller.join(timeout=5)
         if self.providers is not None:
             self.providers.stop()
+        if self.lrs is not None:
+            self.lrs.stop()
         if self.cloud is not None:
             self.cloud.stop()

@@ -437,3 +437,46 @@ def check_prices(price: Money, prices: list[Money]) -> None:
         raise ValidationFailed.for_field("prices", f"{price.currency} is the main price's currency")
     if any(extra.is_free for extra in prices):
         raise ValidationFailed.for_field("prices", "extra prices must be above zero")
+
+
+# What the audit log records of a course's change (coursewave.audit): its own fields, the
+# outline's size, never lesson content.
+AUDITED_FIELDS = (
+    "title",
+    "subtitle",
+    "description",
+    "category",
+    "level",
+    "tags",
+    "price",
+    "prices",
+    "status",
+    "thumbnail_url",
+    "lesson_count",
+)
+MONEY_FIELDS = frozenset({"price", "prices"})
+
+
+def _audit_value(value: Any) -> Any:
+    if isinstance(value, Money):
+        return {"amount": value.amount, "currency": value.currency}
+    if isinstance(value, list):
+        return [_audit_value(item) for item in value]
+    return value
+
+
+def audited_changes(before: Course, after: Course) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The audited fields that differ, as ``(before, after)`` values."""
+    old: dict[str, Any] = {}
+    new: dict[str, Any] = {}
+    for name in AUDITED_FIELDS:
+        was, now = _audit_value(getattr(before, name)), _audit_value(getattr(after, name))
+        if was != now:
+            old[name], new[name] = was, now
+    return old, new
+
+
+def needs_audit(before: Course, changed: dict[str, Any], principal: Principal) -> bool:
+    """Admin and money actions are audited: an admin changing someone else's course, anyone
+    changing a price."""
+    return principal.user_id != before.instructor_id or bool(MONEY_FIELDS & set(changed))

@@ -226,10 +226,12 @@ def _edit(
     lesson_ids: tuple[str, ...] = (),
     media_ids: tuple[str, ...] = (),
     category_ids: tuple[str, ...] = (),
+    action: str = "course.outline_changed",
 ) -> Course:
     """Read the course (with the bodies of ``lesson_ids``, the course's media ``media_ids`` and
     the categories ``category_ids``), apply the edit and write it; re-applied on a concurrent
-    change."""
+    change. An admin's edit of someone else's course, and any price change, carries its audit
+    entry (``action``) in the same transaction."""
     if not repository.is_course_id(course_id):
         raise NotFound("No such course.")
     for _ in range(MAX_EDIT_ATTEMPTS):
@@ -241,6 +243,19 @@ def _edit(
         change = apply(course, bundle)
         course.updated_at = now_iso()
         change.category_deltas = domain.category_deltas(before, course)
+        old, new = domain.audited_changes(before, course)
+        if domain.needs_audit(before, new, principal):
+            money_only = principal.user_id == before.instructor_id
+            change.audit.append(
+                audit_entry(
+                    actor_id=principal.user_id,
+                    action="course.price_changed" if money_only else action,
+                    target_type="course",
+                    target_id=course.id,
+                    before=old,
+                    after=new,
+                )
+            )
         # Drafts are not in the catalog; a deleted course's items are purged by the projector.
         change.refresh_catalog = (
             before.is_published or course.is_published or course.status == DELETED
@@ -271,7 +286,7 @@ def update_course(principal: Principal, course_id: str, changes: dict[str, Any])
         return CourseChange(new_category=new_category)
 
     categories = (new_category,) if new_category is not None else ()
-    return _edit(principal, course_id, apply, category_ids=categories)
+    return _edit(principal, course_id, apply, category_ids=categories, action="course.updated")
 
 
 def publish_course(principal: Principal, course_id: str) -> Course:
@@ -281,7 +296,7 @@ def publish_course(principal: Principal, course_id: str) -> Course:
             return CourseChange(events=[course_event("CoursePublished", course)])
         return CourseChange()
 
-    return _edit(principal, course_id, apply)
+    return _edit(principal, course_id, apply, action="course.published")
 
 
 def unpublish_course(principal: Principal, course_id: str) -> Course:
@@ -289,7 +304,7 @@ def unpublish_course(principal: Principal, course_id: str) -> Course:
         domain.unpublish(course)
         return CourseChange()
 
-    return _edit(principal, course_id, apply)
+    return _edit(principal, course_id, apply, action="course.unpublished")
 
 
 def delete_course(principal: Principal, course_id: str) -> None:
@@ -302,7 +317,7 @@ def delete_course(principal: Principal, course_id: str) -> None:
         course.status = DELETED
         return CourseChange(delete_slug=True, require_no_enrollments=True)
 
-    _edit(principal, course_id, apply)
+    _edit(principal, course_id, apply, action="course.deleted")
 
 
 def add_section(

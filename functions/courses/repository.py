@@ -35,6 +35,7 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
+from coursewave.audit import AuditEntry
 from coursewave.clock import new_id, now
 from coursewave.db import (
     Item,
@@ -805,6 +806,7 @@ class CourseChange:
     refresh_catalog: bool = False
     # The category the course moves to: it must still take courses when the edit is written.
     new_category: str | None = None
+    audit: list[AuditEntry] = field(default_factory=list)  # admin and money actions
 
 
 def save_course(course: Course, change: CourseChange) -> None:
@@ -816,6 +818,7 @@ def save_course(course: Course, change: CourseChange) -> None:
     size = 1 + len(change.lesson_puts) + len(change.lesson_deletes)
     size += len(change.category_deltas) + len(change.events)
     size += int(change.delete_slug) + int(change.refresh_catalog) + int(bool(change.new_category))
+    size += len(change.audit)
     assert size <= MAX_TRANSACTION_ITEMS, "outline limits keep every edit in one transaction"
     condition: Condition = CourseItem.version == course.version
     if change.require_no_enrollments:
@@ -832,8 +835,8 @@ def save_course(course: Course, change: CourseChange) -> None:
             _add_category_deltas(tx, change.category_deltas, change.new_category)
             if change.refresh_catalog:
                 tx.save(catalog_refresh(course.id))
-            for event in change.events:
-                tx.save(event)
+            for record in (*change.events, *change.audit):
+                tx.save(record)
     except TransactWriteError as exc:
         if condition_failed(exc):
             raise ConcurrentChange(course.id) from exc

@@ -87,6 +87,21 @@ def complete_lesson(
     return Completion(first_time=first_time, finishes_course=finishes)
 
 
+def watched_seconds(
+    enrollment: Enrollment, lesson_id: str, position_seconds: int, now: datetime
+) -> int:
+    """Seconds of video watched since the learner's previous save: how far the resume point
+    moved forward (from 0 on a lesson other than the last one), never more than the wall-clock
+    time since the learner's last activity, so seeking ahead or replaying saves cannot inflate
+    watch time."""
+    same_lesson = enrollment.last_lesson_id == lesson_id
+    start = (enrollment.last_position_seconds or 0) if same_lesson else 0
+    advanced = max(0, position_seconds - start)
+    since = datetime.fromisoformat(enrollment.last_activity_at)
+    elapsed = max(0.0, (now - since).total_seconds())
+    return int(min(advanced, elapsed))
+
+
 def resume_at(enrollment: Enrollment, lesson_id: str, position_seconds: int, now: datetime) -> None:
     enrollment.last_lesson_id = lesson_id
     enrollment.last_position_seconds = position_seconds

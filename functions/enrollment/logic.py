@@ -222,9 +222,25 @@ def complete_lesson(
 def save_position(
     principal: Principal, course_id: str, lesson_id: str, position_seconds: int
 ) -> None:
+    """Keep the resume point; ``WatchTimeRecorded`` (in the same transaction) when the save
+    adds watch time (``domain.watched_seconds``)."""
+
     def change(enrollment: Enrollment, _: Course) -> list[OutboxEvent]:
-        domain.resume_at(enrollment, lesson_id, position_seconds, now())
-        return []
+        moment = now()
+        seconds = domain.watched_seconds(enrollment, lesson_id, position_seconds, moment)
+        domain.resume_at(enrollment, lesson_id, position_seconds, moment)
+        if not seconds:
+            return []
+        return [
+            _event(
+                "WatchTimeRecorded",
+                enrollment,
+                lesson_id=lesson_id,
+                seconds=seconds,
+                position_seconds=position_seconds,
+                recorded_at=iso(moment),
+            )
+        ]
 
     _record(principal, course_id, lesson_id, change)
 

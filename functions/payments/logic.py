@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from coursewave.audit import audit_entry
+from coursewave.audit import AuditEntry, audit_entry
 from coursewave.clock import iso, new_id, now, now_iso
 from coursewave.config import settings
 from coursewave.errors import Conflict, DomainError, NotFound, ValidationFailed
@@ -280,7 +280,7 @@ def _free_checkout(
             response=body,
             ledger=ledger,
             course_price=course_price,
-            events=[_succeeded_event(payment, ledger)],
+            events=_succeeded(payment, ledger, None),
         )
     except repository.ConditionFailed:
         return _lost_race(payment.user_id, idempotency_key, fingerprint)
@@ -322,6 +322,32 @@ def _succeeded_event(payment: Payment, ledger: domain.Ledger) -> OutboxEvent:
         commission=money(ledger.commission),
         instructor_net=money(ledger.instructor_net),
     )
+
+
+def _succeeded(
+    payment: Payment, ledger: domain.Ledger, before: str | None
+) -> list[OutboxEvent | AuditEntry]:
+    """What a success writes besides the payment: its event and its audit entry (money moved;
+    the payer is the actor, the ledger split is the record)."""
+    audit = audit_entry(
+        actor_id=payment.user_id,
+        action="payment.succeeded",
+        target_type="payment",
+        target_id=payment.id,
+        before={"status": before} if before else {},
+        after={
+            "status": domain.SUCCEEDED,
+            "provider": payment.provider,
+            "course_id": payment.course_id,
+            "coupon_code": payment.coupon_code,
+            "currency": ledger.currency,
+            "gross": ledger.gross,
+            "provider_fee": ledger.provider_fee,
+            "commission": ledger.commission,
+            "instructor_net": ledger.instructor_net,
+        },
+    )
+    return [_succeeded_event(payment, ledger), audit]
 
 
 # -- settling ----------------------------------------------------------------------------------
@@ -378,7 +404,7 @@ def _succeed(payment: Payment, observed: Observed) -> None:
             payment,
             before,
             ledger,
-            [_succeeded_event(payment, ledger)],
+            _succeeded(payment, ledger, before),
             coupon_used=coupon_used,
             enroll=True,
             course_price=price,
@@ -397,7 +423,7 @@ def _succeed(payment: Payment, observed: Observed) -> None:
         payment,
         before,
         ledger,
-        [_succeeded_event(payment, ledger)],
+        _succeeded(payment, ledger, before),
         coupon_used=coupon_used,
         enroll=False,
         course_price=price,

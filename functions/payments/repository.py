@@ -96,6 +96,9 @@ class PaymentItem(Item, discriminator="Payment"):
         }
 
 
+LEDGER_PARTITION = "LEDGER"
+
+
 class LedgerItem(Item, discriminator="LedgerEntry"):
     payment_id = UnicodeAttribute()
     instructor_id = UnicodeAttribute()
@@ -124,6 +127,9 @@ class LedgerItem(Item, discriminator="LedgerEntry"):
             "SK": sk,
             "GSI1PK": self.earnings_partition(self.instructor_id),
             "GSI1SK": f"{self.succeeded_at}#{self.payment_id}",
+            # The whole platform's ledger in time order: the admin revenue statistics.
+            "GSI2PK": LEDGER_PARTITION,
+            "GSI2SK": f"{self.succeeded_at}#{self.payment_id}",
         }
 
 
@@ -508,7 +514,7 @@ def free_checkout(
     response: dict[str, Any],
     ledger: Ledger,
     course_price: dict[str, Any],
-    events: list[OutboxEvent],
+    events: list[OutboxEvent | AuditEntry],
 ) -> None:
     """A coupon made it free: the succeeded payment, the confirmed redemption, the ledger
     entry, the enrollment and the stored response in one transaction (no provider call)."""
@@ -598,13 +604,14 @@ def settle_succeeded(
     payment: Payment,
     before: str,
     ledger: Ledger,
-    events: list[OutboxEvent],
+    events: list[OutboxEvent | AuditEntry],
     *,
     coupon_used: int,
     enroll: bool,
     course_price: dict[str, Any],
 ) -> None:
-    """Succeeded: status, ledger, coupon confirmed, the enrollment and the events — one write.
+    """Succeeded: status, ledger, coupon confirmed, the enrollment, the events and the audit
+    entry — one write.
     ``ConditionFailed`` if the payment changed meanwhile or (``enroll``) the learner is already
     enrolled."""
     try:
@@ -784,6 +791,12 @@ def earnings(instructor_id: str, start: str, end: str) -> list[dict[str, Any]]:
         LedgerItem.earnings_partition(instructor_id),
         LedgerItem.GSI1SK.between(start, end),
     )
+    return [to_ledger(item) for item in results if item.succeeded_at < end]
+
+
+def ledger_between(start: str, end: str) -> list[dict[str, Any]]:
+    """Every ledger entry with ``start <= succeeded_at < end``, oldest first: Query on GSI2."""
+    results = LedgerItem.gsi2.query(LEDGER_PARTITION, LedgerItem.GSI2SK.between(start, end))
     return [to_ledger(item) for item in results if item.succeeded_at < end]
 
 

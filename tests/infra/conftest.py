@@ -132,6 +132,7 @@ def full(tmp_path_factory: pytest.TempPathFactory) -> Build:
         "workerMinCapacity": "0",
         "workerMaxCapacity": "3",
         "logLevel": "WARNING",
+        "xapiLrsEndpoint": "https://lrs.example.com/xapi",
         **PAYMENT_CONTEXT,
     }
     return _build(context, with_probes(Declarations.from_registry(), workdir), workdir / "out")

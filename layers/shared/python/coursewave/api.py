@@ -487,7 +487,9 @@ def parse_body(event: dict[str, Any], model: type[M]) -> M:
 
 def parse_query(event: dict[str, Any], model: type[M]) -> M:
     params = dict(event.get("queryStringParameters") or {})
-    unknown = sorted(set(params) - set(model.model_fields))
+    # A parameter that is a Python keyword (``from``) is a field with that alias.
+    accepted = {info.alias or name for name, info in model.model_fields.items()}
+    unknown = sorted(set(params) - accepted)
     if unknown:
         raise BadRequest(
             f"Unsupported query parameter: {', '.join(unknown)}.", details={"params": unknown}

@@ -87,6 +87,11 @@ class Settings(BaseModel):
     payment_pending_expiry_minutes: int = Field(
         default=60, ge=1, alias=resources.PAYMENT_PENDING_EXPIRY.env
     )
+    # Analytics (docs/analytics.md): the event lake's delivery stream, and the LRS that xAPI
+    # statements go to (no endpoint: none are sent) with its basic-auth secret.
+    event_lake_stream: str | None = Field(default=None, alias=resources.EVENT_LAKE.env)
+    xapi_lrs_endpoint: str | None = Field(default=None, alias=resources.XAPI_LRS_ENDPOINT.env)
+    xapi_lrs_secret_id: str | None = Field(default=None, alias=resources.XAPI_LRS_SECRET.env)
     # A header the trusted proxy in front of the API sets to "<client address>:<port>"
     # (CloudFront: cloudfront-viewer-address); unset: API Gateway's sourceIp is the client.
     client_ip_header: str | None = Field(default=None, alias=resources.CLIENT_IP_HEADER.env)

@@ -139,6 +139,24 @@ class CourseCompleted(EventData):
     lesson_count: int = Field(ge=1)
 
 
+class WatchTimeRecorded(EventData):
+    """A learner's position save on a lesson added watch time (source coursewave.enrollment),
+    written in the same transaction as the resume point. `seconds` is how far the position
+    moved forward since the previous save (from 0 on another lesson), bounded by the wall-clock
+    time since the learner's previous activity: seeking ahead adds nothing it could not have
+    taken. Saves that add nothing emit nothing."""
+
+    publisher = "enrollment"
+
+    enrollment_id: Id
+    course_id: Id
+    user_id: Id
+    lesson_id: Id
+    seconds: int = Field(ge=1)
+    position_seconds: int = Field(ge=0)
+    recorded_at: Timestamp
+
+
 PaymentProvider = Literal["stripe", "mtn_momo", "airtel_money"]
 
 
@@ -445,6 +463,7 @@ EVENTS: dict[str, type[EventData]] = {
         EnrollmentRevoked,
         LessonCompleted,
         CourseCompleted,
+        WatchTimeRecorded,
         MediaReady,
         MediaFailed,
         UserRegistered,

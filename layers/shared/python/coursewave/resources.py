@@ -217,6 +217,37 @@ EXPORTS_BUCKET = BucketDecl(
 )
 BUCKETS = (UPLOADS_BUCKET, MEDIA_BUCKET, CERTIFICATES_BUCKET, EXPORTS_BUCKET)
 
+
+@dataclass(frozen=True)
+class DeliveryStreamDecl:
+    """A Firehose delivery stream into a bucket of its own, with the Glue table Athena reads it
+    through. Functions know the stream (``env``), never the bucket: only Firehose writes there.
+
+    Objects land under ``prefix`` followed by Firehose's default ``YYYY/MM/DD/HH/`` (moto writes
+    the same layout), which the table's partition projection ``dt`` maps.
+    """
+
+    logical_id: str
+    env: str
+    bucket_logical_id: str
+    purpose: str
+    prefix: str
+    error_prefix: str
+    database: str
+    table: str
+
+
+EVENT_LAKE = DeliveryStreamDecl(
+    logical_id="EventLakeStream",
+    env="EVENT_LAKE_STREAM",
+    bucket_logical_id="EventLakeBucket",
+    purpose="the event lake: every domain event as JSON lines by hour, for Athena",
+    prefix="events/",
+    error_prefix="errors/",
+    database="coursewave_events",
+    table="events",
+)
+
 PLAYBACK_TOKEN_SECRET = SecretDecl(
     logical_id="PlaybackTokenSecret",
     env="PLAYBACK_TOKEN_SECRET",
@@ -246,7 +277,18 @@ PAYMENTS_SECRET = OperatorSecretDecl(
         "airtel_callback_secret",  # HMAC key of Airtel's callback (when Airtel sends one)
     ),
 )
-OPERATOR_SECRETS = (PAYMENTS_SECRET,)
+# xAPI (docs/analytics.md): the LRS's basic-auth credentials, read by the statement sender.
+XAPI_LRS_SECRET = OperatorSecretDecl(
+    logical_id="XapiLrsSecret",
+    env="XAPI_LRS_SECRET_ID",
+    purpose="the Learning Record Store's basic-auth credentials (xAPI statements)",
+    keys=("username", "password"),
+)
+OPERATOR_SECRETS = (PAYMENTS_SECRET, XAPI_LRS_SECRET)
+XAPI_LRS_ENDPOINT = ValueDecl(
+    env="XAPI_LRS_ENDPOINT",
+    purpose="the LRS's xAPI endpoint (https://lrs.example/xapi); unset: no statements are sent",
+)
 
 STRIPE_API_BASE = ValueDecl(
     env="STRIPE_API_BASE", purpose="Stripe's API base URL (https://api.stripe.com; local: fake)"
@@ -384,6 +426,9 @@ def declared_env_names() -> frozenset[str]:
             *(decl.env for decl in QUEUES),
             *(decl.env for decl in VALUES),
             *PAYMENTS_ENV,
+            EVENT_LAKE.env,
+            XAPI_LRS_SECRET.env,
+            XAPI_LRS_ENDPOINT.env,
             MEDIA_CDN.domain_env,
             MEDIA_CDN.key_id_env,
             MEDIA_CDN.key_secret_env,
