@@ -61,6 +61,7 @@ def test_a_learner_signs_up_plays_the_demo_video_resumes_and_completes_a_lesson(
     page.get_by_label("Search").fill("Python friendly")
     page.get_by_role("button", name="Search").click()
     page.get_by_role("link", name=DEMO_COURSE).click()
+    page.get_by_role("heading", name=DEMO_COURSE).wait_for()
     learner.shot("course-page")
     page.get_by_role("button", name="Enroll for free").click()
     page.get_by_text("You are enrolled.").wait_for()
