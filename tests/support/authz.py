@@ -123,7 +123,9 @@ def pytest_runtest_makereport(
 # -- the session check (the controller under xdist, else the only process) -------------------
 
 
-@dataclass
+# eq=False keeps it hashable: pytest puts plugins in sets when a directory's conftest does not
+# apply to a test (e.g. tests/e2e/browser/conftest.py for tests/e2e/test_foundation.py).
+@dataclass(eq=False)
 class MatrixCheck:
     called: dict[str, set[str]] = field(default_factory=dict)
     enforce: bool = False
