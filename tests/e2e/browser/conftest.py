@@ -116,12 +116,17 @@ def signed_up_learner(stack: LocalStack, name: str = "Browser Learner") -> str:
     return email
 
 
-def confirmation_code(stack: LocalStack, email: str) -> str:
+VERIFY_SUBJECT = "Confirm your Coursewave email address"
+RESET_SUBJECT = "Reset your Coursewave password"
+
+
+def confirmation_code(stack: LocalStack, email: str, subject: str = VERIFY_SUBJECT) -> str:
+    """The newest code mailed to ``email`` under ``subject`` (the local mailbox, newest first)."""
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         for mail in stack.mailbox(email):
             found = re.search(r"\b(\d{6})\b", mail["text"])
-            if found:
+            if mail["subject"] == subject and found:
                 return found.group(1)
         time.sleep(0.2)
     raise AssertionError(f"no confirmation code for {email}")

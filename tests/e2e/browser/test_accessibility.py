@@ -24,7 +24,15 @@ UNNAMED_CONTROLS = """() => {
 }"""
 
 SCREENS = {
-    None: ["/", "/login", "/signup", "/confirm", f"/courses/{slugify(DEMO_COURSE)}"],
+    None: [
+        "/",
+        "/login",
+        "/signup",
+        "/confirm",
+        "/forgot-password",
+        "/reset-password",
+        f"/courses/{slugify(DEMO_COURSE)}",
+    ],
     "student@demo.coursewave.dev": ["/dashboard", f"/courses/{slugify(DEMO_COURSE)}"],
     "instructor@demo.coursewave.dev": ["/teach", "/teach/new", "/teach/earnings"],
     "admin@demo.coursewave.dev": [

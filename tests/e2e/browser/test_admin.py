@@ -4,10 +4,13 @@ refused; the admin's screens for coupons, payments and the audit log show the pl
 from __future__ import annotations
 
 import time
+import uuid
 from typing import Any
 
+from functions.courses.text import slugify
+from local.demo_paid_course import TITLE as PAID_COURSE
 from tests.e2e.browser.conftest import signed_up_learner
-from tests.e2e.conftest import LocalStack
+from tests.e2e.conftest import DEMO_PASSWORD, LocalStack
 
 ADMIN = "admin@demo.coursewave.dev"
 
@@ -64,3 +67,49 @@ def test_an_admin_creates_a_coupon_and_sees_the_payments(stack: LocalStack, pers
     page.get_by_role("link", name="Payments").click()
     page.get_by_role("heading", name="Payments and refunds").wait_for()
     assert not admin.errors, admin.errors
+
+
+def test_an_admin_refunds_a_payment_and_the_learner_loses_access(
+    stack: LocalStack, person: Any
+) -> None:
+    # Given a learner who bought the paid demo course (by card, settled by the local Stripe)
+    email = signed_up_learner(stack, name="Refund Learner")
+    token = stack.api(
+        "POST", "/v1/auth/login", json={"email": email, "password": DEMO_PASSWORD}
+    ).json()["access_token"]
+    course = stack.api("GET", f"/v1/courses/{slugify(PAID_COURSE)}").json()
+    checkout = stack.api(
+        "POST",
+        "/v1/payments/checkout",
+        token,
+        json={"course_id": course["id"], "provider": "stripe"},
+        headers={"Idempotency-Key": str(uuid.uuid4())},
+    ).json()
+    payment_id = checkout["payment_id"]
+    paid = stack.api(
+        "POST", f"/_local/payments/{payment_id}/complete", json={"outcome": "succeeded"}
+    )
+    assert paid.status_code == 202, paid.text
+    deadline = time.monotonic() + 30
+    while stack.api("GET", f"/v1/payments/{payment_id}", token).json()["status"] != "succeeded":
+        assert time.monotonic() < deadline, "the payment never settled"
+        time.sleep(0.25)
+
+    # When an admin refunds it from the payments screen (confirming the dialog)
+    admin = person()
+    admin.log_in(ADMIN)
+    page = admin.page
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("link", name="Payments").click()
+    page.get_by_label("Status").select_option("succeeded")
+    page.get_by_role("button", name="Filter").click()
+    page.get_by_role("button", name=f"Refund {payment_id}").click()
+    page.get_by_text(f"Payment {payment_id} refunded.").wait_for()
+
+    # Then the learner is no longer enrolled: the course page offers to buy it again
+    learner = person()
+    learner.log_in(email)
+    learner.open(f"/courses/{slugify(PAID_COURSE)}")
+    learner.page.get_by_role("button", name="Buy for $19.00").wait_for()
+    assert learner.page.get_by_text("You are enrolled.").count() == 0
+    assert stack.api("GET", f"/v1/payments/{payment_id}", token).json()["status"] == "refunded"

@@ -10,7 +10,12 @@ from typing import Any
 from functions.courses.text import slugify
 from local.demo_course import TITLE as DEMO_COURSE
 from local.demo_video import LESSON_TITLE as DEMO_VIDEO
-from tests.e2e.browser.conftest import DEMO_PASSWORD, confirmation_code
+from tests.e2e.browser.conftest import (
+    DEMO_PASSWORD,
+    RESET_SUBJECT,
+    confirmation_code,
+    signed_up_learner,
+)
 from tests.e2e.conftest import LocalStack
 
 
@@ -61,6 +66,7 @@ def test_a_learner_signs_up_plays_the_demo_video_resumes_and_completes_a_lesson(
     page.get_by_label("Search").fill("Python friendly")
     page.get_by_role("button", name="Search").click()
     page.get_by_role("link", name=DEMO_COURSE).click()
+    page.get_by_role("heading", name=DEMO_COURSE).wait_for()
     learner.shot("course-page")
     page.get_by_role("button", name="Enroll for free").click()
     page.get_by_text("You are enrolled.").wait_for()
@@ -113,4 +119,29 @@ def test_a_learner_signs_up_plays_the_demo_video_resumes_and_completes_a_lesson(
     assert page.evaluate("sessionStorage.getItem('coursewave.refresh')") is None
     refused = stack.api("POST", "/v1/auth/refresh", json={"refresh_token": refresh})
     assert refused.status_code in (400, 401), refused.text
+    assert not learner.errors, learner.errors
+
+
+def test_a_learner_who_forgot_their_password_resets_it_with_the_mailed_code(
+    stack: LocalStack, person: Any
+) -> None:
+    # Given a confirmed learner who forgot their password
+    email = signed_up_learner(stack, name="Forgetful Learner")
+    learner = person()
+    page = learner.open("/login")
+
+    # When they ask for a reset code and set a new password with it
+    page.get_by_role("link", name="Forgot your password?").click()
+    page.get_by_label("Email").fill(email)
+    page.get_by_role("button", name="Send a reset code").click()
+    page.get_by_role("heading", name="Choose a new password").wait_for()
+    page.get_by_label("Reset code").fill(confirmation_code(stack, email, RESET_SUBJECT))
+    page.get_by_label("New password", exact=True).fill("Brand-New-Password-42")
+    page.get_by_role("button", name="Set new password").click()
+
+    # Then they log in with the new password
+    page.get_by_role("heading", name="Log in").wait_for()
+    page.get_by_label("Password").fill("Brand-New-Password-42")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("heading", name="Welcome, Forgetful Learner").wait_for()
     assert not learner.errors, learner.errors

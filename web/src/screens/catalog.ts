@@ -38,11 +38,14 @@ const screen: Screen = {
       h("div", { class: "actions" }, h("button", { type: "submit" }, "Search")),
     );
 
+    let latest = 0; // a newer search wins over an older one still in flight
     async function load(params: Record<string, string>, cursor: string | null): Promise<void> {
+      const mine = ++latest;
       status.replaceChildren(loading("Loading courses…"));
       more.replaceChildren();
       try {
         const page = await api<Page<CourseSummary>>("GET", "/v1/courses", { query: { ...params, cursor, limit: 12 }, auth: false });
+        if (mine !== latest) return;
         status.replaceChildren();
         if (!cursor) list.replaceChildren();
         list.append(...page.items.map(courseCard));
@@ -51,7 +54,7 @@ const screen: Screen = {
           more.replaceChildren(button("Load more courses", () => load(params, page.next_cursor)));
         }
       } catch (error) {
-        status.replaceChildren(errorBox(error));
+        if (mine === latest) status.replaceChildren(errorBox(error));
       }
     }
 

@@ -95,7 +95,8 @@ const screen: Screen = {
     const course = await api<Course>("GET", `/v1/courses/${encodeURIComponent(params.course ?? "")}`);
     document.title = `${course.title} · Coursewave`;
     const enrollment = await myEnrollment(course.id);
-    const active = enrollment !== null && enrollment.status !== "revoked";
+    // A revoked (refunded) enrollment answers 404: the course can be bought again.
+    const active = enrollment !== null;
     const owner = session.currentUser()?.id === course.instructor.id || session.hasRole("admin");
     const progress = active ? await api<Progress>("GET", `/v1/courses/${course.id}/progress`) : null;
     let action: Node;
@@ -110,8 +111,6 @@ const screen: Screen = {
       );
     } else if (!session.currentUser()) {
       action = h("p", {}, link(`/login?next=${encodeURIComponent(`/courses/${course.slug}`)}`, "Log in to enroll", { class: "button" }));
-    } else if (enrollment?.status === "revoked") {
-      action = h("p", { class: "flash error" }, "Your access to this course was revoked (refunded).");
     } else if (course.price.amount === 0) {
       action = button("Enroll for free", async () => {
         await api("POST", `/v1/courses/${course.id}/enroll`, { headers: { "Idempotency-Key": idempotencyKey() } });

@@ -35,6 +35,7 @@ const screen: Screen = {
       { class: "narrow" },
       h("h1", {}, "Log in"),
       element,
+      h("p", {}, link("/forgot-password", "Forgot your password?")),
       h("p", {}, "New here? ", link("/signup", "Create an account")),
     );
   },

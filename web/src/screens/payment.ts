@@ -1,4 +1,5 @@
 import { api, formatMoney } from "../api";
+import { config } from "../config";
 import type { Screen } from "../router";
 import type { Course, Payment } from "../types";
 import { h, link, loading } from "../ui";
@@ -46,6 +47,18 @@ const screen: Screen = {
       }
     };
     paint();
+    // Local mode has no phone: the provider fake's approval page stands in for it.
+    let phone: HTMLElement | null = null;
+    if (config().local_mode && payment.status === "pending" && payment.provider !== "stripe") {
+      const found = await api<{ approval_url: string }>("GET", `/_local/payments/${encodeURIComponent(id)}/approval`, { auth: false });
+      phone = h(
+        "p",
+        { class: "hint" },
+        "Local mode: ",
+        h("a", { href: found.approval_url, target: "_blank", rel: "noopener" }, "open the phone's approval page"),
+        " (the provider fake) in a new tab.",
+      );
+    }
     if (payment.status === "pending") timer = window.setTimeout(() => void poll(), POLL_MS);
     return h(
       "section",
@@ -54,6 +67,7 @@ const screen: Screen = {
       query.get("result") === "cancelled" ? h("p", { class: "flash info" }, "You left the checkout page without paying.") : null,
       h("p", {}, `${course.title} — ${formatMoney(payment.amount)} (${payment.provider.replace("_", " ")})`),
       status,
+      phone,
     );
   },
 };
