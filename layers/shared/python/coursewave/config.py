@@ -31,6 +31,9 @@ class Settings(BaseModel):
     uploads_bucket: str | None = Field(default=None, alias=resources.UPLOADS_BUCKET.env)
     media_bucket: str | None = Field(default=None, alias=resources.MEDIA_BUCKET.env)
     certificates_bucket: str | None = Field(default=None, alias=resources.CERTIFICATES_BUCKET.env)
+    certificate_signing_key_id: str | None = Field(
+        default=None, alias=resources.CERTIFICATE_SIGNING_KEY.env
+    )
     transcode_queue_url: str | None = Field(default=None, alias=resources.TRANSCODE_QUEUE.env)
     mail_from: str | None = Field(default=None, alias=resources.MAIL_FROM.env)
     public_base_url: str | None = Field(default=None, alias=resources.PUBLIC_BASE_URL.env)
