@@ -292,6 +292,95 @@ class UserDeleted(EventData):
     deleted_at: Timestamp
 
 
+class _ExamResult(EventData):
+    publisher = "assessments"
+
+    exam_id: Id
+    exam_version: int = Field(ge=1)
+    attempt_id: Id
+    course_id: Id
+    user_id: Id
+    score_percent: float = Field(ge=0, le=100)
+    passed: bool
+    required: bool = Field(
+        description="whether passing the exam is required to complete the course"
+    )
+    pass_percent: float = Field(ge=0, le=100)
+    graded_at: Timestamp
+    regraded: bool = Field(description="true when a regrade (not a submit) changed the result")
+
+
+class ExamSubmitted(EventData):
+    """An attempt was graded (source coursewave.assessments): submitted by the learner, or by the
+    server at its deadline (auto_graded). Written with the graded attempt."""
+
+    publisher = "assessments"
+
+    exam_id: Id
+    exam_version: int = Field(ge=1)
+    attempt_id: Id
+    course_id: Id
+    user_id: Id
+    score_percent: float = Field(ge=0, le=100)
+    passed: bool
+    submitted_at: Timestamp
+    graded_at: Timestamp
+    auto_graded: bool
+    late: bool = Field(description="submitted after the deadline and its grace period")
+
+
+class ExamPassed(_ExamResult):
+    """An attempt passed (source coursewave.assessments): at grading, or when a regrade turned it
+    from failed to passed. Certificates listen to it (with required_exams_outstanding)."""
+
+    passed: Literal[True]
+
+
+class ExamFailed(_ExamResult):
+    """An attempt failed (source coursewave.assessments): at grading, or when a regrade turned
+    it from passed to failed."""
+
+    passed: Literal[False]
+
+
+class ExamDeadlineSet(EventData):
+    """An attempt has a deadline (source coursewave.assessments): at its start, or moved by an
+    extension. Starts the exam-timer state machine, which waits until fires_at (the deadline
+    plus grace) and hands the attempt to the grader; a superseded timer finds fires_at changed
+    and does nothing."""
+
+    publisher = "assessments"
+
+    exam_id: Id
+    attempt_id: Id
+    user_id: Id
+    deadline: Timestamp
+    fires_at: Timestamp
+
+
+class ExamRegradeRequested(EventData):
+    """The exam's owner or an admin asked for every attempt of a version to be regraded
+    (source coursewave.assessments); the assessments worker does it."""
+
+    publisher = "assessments"
+
+    exam_id: Id
+    exam_version: int = Field(ge=1)
+    course_id: Id
+    requested_by: Id
+    requested_at: Timestamp
+
+
+class GradebookExportRequested(EventData):
+    """A course's gradebook was asked for as CSV (source coursewave.assessments); the assessments
+    worker writes it to S3 and marks the export ready."""
+
+    publisher = "assessments"
+
+    export_id: Id
+    course_id: Id
+    requested_by: Id
+    requested_at: Timestamp
 class CertificateRequested(EventData):
     """Internal to certificates (source coursewave.certificates): a certificate was claimed for
     a (learner, course), automatically (`source` automatic: every lesson completed and every
@@ -357,6 +446,12 @@ EVENTS: dict[str, type[EventData]] = {
         PaymentSucceeded,
         PaymentFailed,
         PaymentRefunded,
+        ExamSubmitted,
+        ExamPassed,
+        ExamFailed,
+        ExamDeadlineSet,
+        ExamRegradeRequested,
+        GradebookExportRequested,
         CertificateRequested,
         CertificateIssued,
         CertificateRevoked,
