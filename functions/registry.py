@@ -27,6 +27,8 @@ MAIL = "mail"
 PLAYBACK_SECRET = "playback_token_secret"  # noqa: S105 - a resource name: resources.PLAYBACK_TOKEN_SECRET
 # The payments secret (resources.PAYMENTS_SECRET, read access) and resources.PAYMENTS_ENV.
 PAYMENTS = "payments"
+# The certificates' KMS signing key (resources.CERTIFICATE_SIGNING_KEY): kms:Sign, GetPublicKey.
+CERTIFICATE_SIGNING = "certificate_signing_key"
 
 
 @dataclass(frozen=True)
@@ -270,6 +272,24 @@ FUNCTIONS: tuple[FunctionDecl, ...] = (
         timeout_seconds=120,
         description="Polls pending payments' providers, settles and expires them (scheduled)",
     ),
+    # Certificates (docs/certificates.md). The API function signs nothing and renders nothing:
+    # it reads the public key (JWKS) and presigns PDF downloads. The worker imports the PDF
+    # library (fpdf2, ~375 ms of cold import) and signs with the KMS key.
+    FunctionDecl(
+        name="certificates",
+        module="functions.certificates.handler",
+        uses=frozenset({TABLE, CERTIFICATES, CERTIFICATE_SIGNING}),
+        description="Certificates, public verification, the issuer Profile and its JWKS",
+    ),
+    FunctionDecl(
+        name="certificates-worker",
+        module="functions.certificates.consumer",
+        uses=frozenset({TABLE, CERTIFICATES, CERTIFICATE_SIGNING, MAIL}),
+        memory_mb=1024,
+        timeout_seconds=60,
+        description="Earns, renders (PDF), signs (Open Badges VC-JWT), emails and revokes "
+        "certificates; erases a deleted holder's PDFs",
+    ),
 )
 
 # Unknown routes reach this function, so their 404 carries the error envelope in AWS too.
@@ -305,6 +325,33 @@ CONSUMERS: tuple[ConsumerDecl, ...] = (
         sources=("coursewave.payments", "coursewave.users"),
         detail_types=("PaymentNotified", "PaymentSucceeded", "PaymentRefunded", "UserDeleted"),
         visibility_timeout_seconds=120,
+    ),
+    # Certificates: earned on CourseCompleted / ExamPassed (whichever comes last), made from our
+    # own CertificateRequested, emailed from CertificateIssued, revoked on a refund.
+    ConsumerDecl(
+        name="certificates-events",
+        function="certificates-worker",
+        sources=(
+            "coursewave.enrollment",
+            "coursewave.assessments",
+            "coursewave.certificates",
+            "coursewave.payments",
+        ),
+        detail_types=(
+            "CourseCompleted",
+            "ExamPassed",
+            "CertificateRequested",
+            "CertificateIssued",
+            "PaymentRefunded",
+        ),
+        batch_size=5,
+        visibility_timeout_seconds=120,
+    ),
+    ConsumerDecl(
+        name="certificates-erasure",
+        function="certificates-worker",
+        sources=("coursewave.users",),
+        detail_types=("UserDeleted",),
     ),
     # The transcode workflow's work queue (sqs:sendMessage.waitForTaskToken). The worker keeps a
     # message hidden while it works (workers/transcode/keepalive.py), so the timeout only bounds

@@ -72,6 +72,18 @@ class Certificate:
 
 
 @dataclass(frozen=True)
+class CertificateText:
+    """What the PDF prints."""
+
+    certificate_id: str
+    learner_name: str
+    course_title: str
+    instructor_name: str
+    issued_at: str  # ISO 8601 UTC
+    verification_url: str
+
+
+@dataclass(frozen=True)
 class Standing:
     """What the platform knows of a learner in a course when a certificate may be due."""
 

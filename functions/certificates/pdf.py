@@ -11,7 +11,6 @@ uses, each subset to the glyphs it draws.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -20,6 +19,8 @@ import segno
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 
+from functions.certificates.domain import CertificateText
+
 FONTS = Path(__file__).resolve().parent / "fonts"
 PRIMARY = "CertSans"
 # The script fonts, in the order a character missing from the primary font is looked up.
@@ -27,16 +28,6 @@ FALLBACKS = ("CertArabic", "CertHebrew", "CertEthiopic", "CertDevanagari", "Cert
 INK = (24, 39, 75)
 ACCENT = (37, 99, 235)
 MUTED = (90, 98, 112)
-
-
-@dataclass(frozen=True)
-class CertificateText:
-    certificate_id: str
-    learner_name: str
-    course_title: str
-    instructor_name: str
-    issued_at: str  # ISO 8601 UTC
-    verification_url: str
 
 
 @cache

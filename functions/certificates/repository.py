@@ -23,7 +23,7 @@ from coursewave.audit import AuditEntry
 from coursewave.clock import now, now_iso
 from coursewave.db import Item, Key, condition_failed, key, keyed, transaction
 from coursewave.events import OutboxEvent
-from coursewave.users import PROFILE, User
+from coursewave.users import DELETED, PROFILE, User
 from functions.certificates import domain
 from functions.certificates.domain import Certificate
 from functions.courses import public as courses
@@ -192,10 +192,16 @@ def sources(user_id: str, course_id: str) -> Sources:
 # -- writes ------------------------------------------------------------------------------------
 
 
-def claim(cert: Certificate, event: OutboxEvent, replaces: str | None = None) -> bool:
+def claim(
+    cert: Certificate,
+    event: OutboxEvent,
+    *,
+    replaces: str | None = None,
+    audit: AuditEntry | None = None,
+) -> bool:
     """Create ``cert`` (status issuing) as the (learner, course)'s one certificate, with
-    ``event`` (its request): False when the pair already has one (``replaces``: the revoked
-    certificate a manual issue may take the place of)."""
+    ``event`` (its request) and the admin's ``audit`` entry: False when the pair already has one
+    (``replaces``: the revoked certificate a manual issue may take the place of)."""
     claim_item = keyed(
         ClaimItem(user_id=cert.user_id, course_id=cert.course_id, certificate_id=cert.id)
     )
@@ -214,12 +220,22 @@ def claim(cert: Certificate, event: OutboxEvent, replaces: str | None = None) ->
                     *CertificateItem.key_of(replaces),
                     condition=CertificateItem.status == domain.REVOKED,
                 )
+            if audit is not None:
+                tx.save(audit)
             tx.save(event)
     except TransactWriteError as exc:
         if condition_failed(exc):
             return False
         raise
     return True
+
+
+def learner_email(user_id: str) -> str | None:
+    """Where to write to the learner (None for an erased or unknown account)."""
+    user = User.find(user_id)
+    if user is None or user.status == DELETED or not user.email:
+        return None
+    return str(user.email)
 
 
 def get(certificate_id: str) -> Certificate | None:
