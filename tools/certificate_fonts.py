@@ -31,7 +31,7 @@ COMMON: Ranges = [
 LATIN_GREEK_CYRILLIC: Ranges = [
     *COMMON,
     (0x0100, 0x024F),  # Latin Extended-A/B (Kinyarwanda, Polish, Turkish, …)
-    (0x0250, 0x02FF),  # IPA, spacing modifiers (ʼ in Hausa names)
+    (0x0250, 0x02FF),  # IPA, spacing modifiers (the modifier apostrophe of Hausa names)
     (0x0300, 0x036F),  # combining marks
     (0x0370, 0x03FF),  # Greek
     (0x0400, 0x052F),  # Cyrillic + supplement

@@ -51,8 +51,8 @@ def apply(record: SQSRecord) -> None:
     event_id = str(detail["metadata"]["event_id"])
     data: Any = model_for(name).model_validate_json(json.dumps(detail["data"]))
     if name in ("CourseCompleted", "ExamPassed"):
-        issued = logic.consider(data.user_id, data.course_id, assessments.required_exams_outstanding)
-        if issued:
+        outstanding = assessments.required_exams_outstanding
+        if logic.consider(data.user_id, data.course_id, outstanding):
             metrics.add_metric(name="CertificateEarned", unit="Count", value=1)
     elif name == "CertificateRequested":
         if logic.issue(data.certificate_id, pdf.render):

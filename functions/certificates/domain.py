@@ -216,8 +216,8 @@ def _epoch(timestamp: str) -> int:
 
 
 def jwt_signing_input(vc: dict[str, Any], key_id: str, algorithm: str) -> bytes:
-    """The VC-JWT's ``header.payload`` (VC-JWT: the credential is the payload, with ``iss``,
-    ``jti``, ``sub`` and ``nbf`` mirrored from it); raises ``ValueError`` if KMS could not sign it."""
+    """The VC-JWT's ``header.payload``: the credential is the payload, with ``iss``, ``jti``,
+    ``sub`` and ``nbf`` mirrored from it. Raises ``ValueError`` if KMS could not sign it."""
     header = {"alg": algorithm, "kid": key_id, "typ": "JWT"}
     claims = {
         **vc,

@@ -24,7 +24,9 @@ class IssueIn(Strict):
 
 class RevokeIn(Strict):
     reason: Annotated[
-        str, StringConstraints(min_length=1, max_length=MAX_REASON_LENGTH), AfterValidator(clean_reason)
+        str,
+        StringConstraints(min_length=1, max_length=MAX_REASON_LENGTH),
+        AfterValidator(clean_reason),
     ]
 
 

@@ -206,9 +206,7 @@ def claim(
         ClaimItem(user_id=cert.user_id, course_id=cert.course_id, certificate_id=cert.id)
     )
     condition = (
-        ClaimItem.PK.does_not_exist()
-        if replaces is None
-        else ClaimItem.certificate_id == replaces
+        ClaimItem.PK.does_not_exist() if replaces is None else ClaimItem.certificate_id == replaces
     )
     try:
         with transaction() as tx:

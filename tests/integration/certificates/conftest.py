@@ -70,9 +70,7 @@ def school(
 ) -> Iterator[School]:
     monkeypatch.setenv(resources.PUBLIC_BASE_URL.env, API_BASE_URL)
     reset_settings()
-    course = build_course(
-        platform, personas.owner, lessons=2, title="Data Science with Python"
-    )
+    course = build_course(platform, personas.owner, lessons=2, title="Data Science with Python")
     for name in ("student", "other_student", "other_instructor", "admin", "banned"):
         getattr(personas, name)
     platform.drain()
