@@ -12,11 +12,17 @@ import pytest
 
 from coursewave import resources
 from coursewave.config import reset_settings
+from functions import registry
+from local.apigw import LambdaContext
 from tests.integration.courses.builders import BuiltCourse, build_course, enroll, ok
+
+# payments' paid-course fixture, for the refund test (tests/integration/certificates/test_revoke.py)
+from tests.integration.payments.conftest import shop  # noqa: F401
 from tests.support.cloud import Caller, Platform, Response
 from tests.support.personas import Personas
 
 API_BASE_URL = "https://api.coursewave.test"
+WORKER = "certificates-worker"
 
 
 @dataclass
@@ -48,6 +54,13 @@ class School:
 
     def jwks(self) -> dict[str, Any]:
         return ok(self.platform.call("GET", "/v1/.well-known/jwks.json"))
+
+
+def deliver(*events: dict[str, Any]) -> dict[str, Any]:
+    """The certificates worker fed ``events`` as one SQS batch, as Lambda would."""
+    handler = registry.handler_module(WORKER).lambda_handler
+    records = [sqs_record(event, index) for index, event in enumerate(events)]
+    return handler({"Records": records}, LambdaContext(function_name=WORKER))
 
 
 def sqs_record(event: dict[str, Any], index: int = 0) -> dict[str, Any]:

@@ -14,14 +14,10 @@ import pytest
 
 from coursewave.clock import new_id, now_iso
 from coursewave.config import settings
-from functions import registry
 from functions.assessments import public as assessments
 from functions.certificates import logic
-from local.apigw import LambdaContext
-from tests.integration.certificates.conftest import API_BASE_URL, School, sqs_record
+from tests.integration.certificates.conftest import API_BASE_URL, School, deliver
 from tests.integration.courses.builders import ok
-
-WORKER = "certificates-worker"
 
 
 class Exams:
@@ -39,12 +35,6 @@ def exams(monkeypatch: pytest.MonkeyPatch) -> Exams:
     fake = Exams()
     monkeypatch.setattr(assessments, "required_exams_outstanding", fake)
     return fake
-
-
-def _deliver(*events: dict[str, Any]) -> dict[str, Any]:
-    handler = registry.handler_module(WORKER).lambda_handler
-    records = [sqs_record(event, index) for index, event in enumerate(events)]
-    return handler({"Records": records}, LambdaContext(function_name=WORKER))
 
 
 def _exam_passed(course_id: str, user_id: str) -> dict[str, Any]:
@@ -133,7 +123,7 @@ def test_duplicate_and_reordered_events_issue_exactly_one_certificate(
     course_id = school.course.id
     exams.outstanding[(course_id, learner.user_id)] = ["exm_final"]
     # the exam is passed before the lessons are done: nothing yet
-    assert _deliver(_exam_passed(course_id, learner.user_id)) == {"batchItemFailures": []}
+    assert deliver(_exam_passed(course_id, learner.user_id)) == {"batchItemFailures": []}
     school.complete(learner)
     school.platform.drain()  # CourseCompleted arrives while assessments still lists the exam
     assert school.mine(learner) == []
@@ -141,12 +131,12 @@ def test_duplicate_and_reordered_events_issue_exactly_one_certificate(
 
     exams.outstanding.clear()  # now passed: every event again, repeated, in any order
     passed = _exam_passed(course_id, learner.user_id)
-    assert _deliver(passed, completed, passed, completed) == {"batchItemFailures": []}
+    assert deliver(passed, completed, passed, completed) == {"batchItemFailures": []}
     school.platform.drain()
-    assert _deliver(completed, passed) == {"batchItemFailures": []}
+    assert deliver(completed, passed) == {"batchItemFailures": []}
     (requested,) = _of(school, "CertificateRequested")
     (issued,) = _of(school, "CertificateIssued")
-    assert _deliver(requested, issued, requested) == {"batchItemFailures": []}
+    assert deliver(requested, issued, requested) == {"batchItemFailures": []}
     school.platform.drain()
 
     (cert,) = school.mine(learner)
@@ -193,14 +183,14 @@ def test_no_certificate_without_every_lesson_or_for_an_unknown_pair(
         )
     )
     school.platform.drain()
-    assert _deliver(_exam_passed(school.course.id, learner.user_id)) == {"batchItemFailures": []}
-    assert _deliver(_exam_passed("crs_unknown", learner.user_id)) == {"batchItemFailures": []}
+    assert deliver(_exam_passed(school.course.id, learner.user_id)) == {"batchItemFailures": []}
+    assert deliver(_exam_passed("crs_unknown", learner.user_id)) == {"batchItemFailures": []}
     other = school.personas.other_student  # never enrolled
-    assert _deliver(_exam_passed(school.course.id, other.user_id)) == {"batchItemFailures": []}
+    assert deliver(_exam_passed(school.course.id, other.user_id)) == {"batchItemFailures": []}
     school.platform.drain()
     assert school.mine(learner) == [] and school.mine(other) == []
     assert _of(school, "CertificateRequested") == []
     # a malformed message fails alone, the others are applied
     bad = {"source": "coursewave.assessments", "detail-type": "ExamPassed", "detail": {}}
-    result = _deliver(_exam_passed(school.course.id, learner.user_id), bad)
+    result = deliver(_exam_passed(school.course.id, learner.user_id), bad)
     assert result == {"batchItemFailures": [{"itemIdentifier": "m1"}]}
