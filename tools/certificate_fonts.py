@@ -4,7 +4,8 @@
 written in, keeping their OpenType layout tables (Arabic joins, Devanagari conjuncts, Vietnamese
 stacked marks need them), and writes one small TrueType file per script family. Lambda has no
 system fonts, so the files are committed; rerun this only to change the coverage. Needs the
-Debian packages ``fonts-noto-core`` and ``fonts-droid-fallback`` (OFL / Apache-2.0).
+Debian packages ``fonts-noto-core``, ``fonts-droid-fallback`` and ``fonts-nanum`` (OFL /
+Apache-2.0 / OFL).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from fontTools.ttLib import TTFont
 FONTS_DIR = Path(__file__).resolve().parent.parent / "functions" / "certificates" / "fonts"
 NOTO = Path("/usr/share/fonts/truetype/noto")
 DROID = Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf")
+NANUM = Path("/usr/share/fonts/truetype/nanum/NanumGothic.ttf")
 
 Ranges = list[tuple[int, int]]
 
@@ -38,7 +40,8 @@ LATIN_GREEK_CYRILLIC: Ranges = [
     (0x1E00, 0x1EFF),  # Latin Extended Additional (Vietnamese, Yoruba)
     (0x20A0, 0x20CF),  # currency
 ]
-CJK_EXTRA: Ranges = [(0x3000, 0x30FF), (0x3130, 0x318F), (0xFF00, 0xFFEF)]
+CJK_EXTRA: Ranges = [(0x3000, 0x30FF), (0xFF00, 0xFFEF)]
+HANGUL_JAMO: Ranges = [(0x1100, 0x11FF), (0x3130, 0x318F)]
 
 
 def _codec_characters(encoding: str, lead: range, trail: range) -> set[int]:
@@ -57,12 +60,17 @@ def _codec_characters(encoding: str, lead: range, trail: range) -> set[int]:
 
 def cjk_characters() -> set[int]:
     """Chinese names (GB 2312 simplified, Big5 level 1 traditional), Japanese (JIS X 0208) and
-    Korean (KS X 1001 hangul and hanja): the sets national ID systems draw names from."""
+    Korean hanja (KS X 1001): the sets national ID systems draw names from."""
     chars = _codec_characters("gb2312", range(0xB0, 0xF8), range(0xA1, 0xFF))
     chars |= _codec_characters("big5", range(0xA4, 0xC7), range(0x40, 0xFF))
     chars |= _codec_characters("euc_jp", range(0xB0, 0xF5), range(0xA1, 0xFF))
-    chars |= _codec_characters("euc_kr", range(0xB0, 0xFE), range(0xA1, 0xFF))
+    chars |= _codec_characters("euc_kr", range(0xCA, 0xFE), range(0xA1, 0xFF))
     return chars
+
+
+def hangul_syllables() -> set[int]:
+    """KS X 1001's 2,350 hangul syllables: the ones Korean names are written with."""
+    return _codec_characters("euc_kr", range(0xB0, 0xC9), range(0xA1, 0xFF))
 
 
 def _expand(ranges: Ranges) -> set[int]:
@@ -111,6 +119,7 @@ def main() -> None:
     FONTS_DIR.mkdir(parents=True, exist_ok=True)
     jobs = {name: (source, _expand(ranges)) for name, (source, ranges) in FAMILIES.items()}
     jobs["CertCJK.ttf"] = (DROID, _expand([*COMMON, *CJK_EXTRA]) | cjk_characters())
+    jobs["CertHangul.ttf"] = (NANUM, _expand([*COMMON, *HANGUL_JAMO]) | hangul_syllables())
     for name, (source, codepoints) in jobs.items():
         target = build(name, source, codepoints)
         print(f"{target.name}: {target.stat().st_size // 1024} KiB from {source.name}")

@@ -4,7 +4,7 @@ verification URL, and the fonts shipped beside this module (``fonts/``, built by
 
 Only the certificates worker imports this module (fpdf2 costs ~375 ms of cold import). Text is
 real text (``pdftotext`` extracts it): names in Latin, Vietnamese, Greek, Cyrillic, Arabic,
-Hebrew, Ethiopic, Devanagari and CJK scripts are shaped by HarfBuzz (joining, marks, right to
+Hebrew, Ethiopic, Devanagari, Chinese, Japanese and Korean scripts are shaped by HarfBuzz (joining, marks, right to
 left) with the one font per script each run needs. A document embeds only the fonts its text
 uses, each subset to the glyphs it draws.
 """
@@ -24,7 +24,14 @@ from functions.certificates.domain import CertificateText
 FONTS = Path(__file__).resolve().parent / "fonts"
 PRIMARY = "CertSans"
 # The script fonts, in the order a character missing from the primary font is looked up.
-FALLBACKS = ("CertArabic", "CertHebrew", "CertEthiopic", "CertDevanagari", "CertCJK")
+FALLBACKS = (
+    "CertArabic",
+    "CertHebrew",
+    "CertEthiopic",
+    "CertDevanagari",
+    "CertCJK",
+    "CertHangul",
+)
 INK = (24, 39, 75)
 ACCENT = (37, 99, 235)
 MUTED = (90, 98, 112)
