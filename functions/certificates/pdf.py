@@ -4,9 +4,9 @@ verification URL, and the fonts shipped beside this module (``fonts/``, built by
 
 Only the certificates worker imports this module (fpdf2 costs ~375 ms of cold import). Text is
 real text (``pdftotext`` extracts it): names in Latin, Vietnamese, Greek, Cyrillic, Arabic,
-Hebrew, Ethiopic, Devanagari, Chinese, Japanese and Korean scripts are shaped by HarfBuzz (joining, marks, right to
-left) with the one font per script each run needs. A document embeds only the fonts its text
-uses, each subset to the glyphs it draws.
+Hebrew, Ethiopic, Devanagari, Chinese, Japanese and Korean scripts are shaped by HarfBuzz
+(joining, marks, right to left) with the one font per script each run needs. A document
+embeds only the fonts its text uses, each subset to the glyphs it draws.
 """
 
 from __future__ import annotations
