@@ -17,6 +17,7 @@ from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sqs as sqs
@@ -81,6 +82,7 @@ USER_POOL_ACTIONS = tuple(
 )
 MAIL_ACTIONS = ("ses:SendEmail", "ses:SendRawEmail")
 SECRET_READ_ACTIONS = ("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret")
+SIGNING_KEY_ACTIONS = ("kms:Sign", "kms:GetPublicKey")
 TASK_TOKEN_ACTIONS = (
     "states:SendTaskSuccess",
     "states:SendTaskFailure",
@@ -122,6 +124,8 @@ class Platform:
     operator_secrets: Mapping[str, secretsmanager.ISecret] = field(default_factory=dict)
     # The payments values given in context (infra_cdk.settings.Settings.payment_values).
     payment_values: Mapping[str, str] = field(default_factory=dict)
+    # Asymmetric KMS keys (resources.SIGNING_KEYS), by their env name.
+    signing_keys: Mapping[str, kms.IKey] = field(default_factory=dict)
 
 
 @dataclass
@@ -240,6 +244,17 @@ def _payments(platform: Platform, access: Access, _serves_http: bool) -> None:
     access.env.update(platform.payment_values)
 
 
+def _signing_key(decl: resources.SigningKeyDecl) -> Callable[[Platform, Access, bool], None]:
+    """Sign with the key and read its public half; no decrypt, no key administration."""
+
+    def grant(platform: Platform, access: Access, _serves_http: bool) -> None:
+        key = platform.signing_keys[decl.env]
+        access.env[decl.env] = key.key_arn
+        access.add(SIGNING_KEY_ACTIONS, [key.key_arn])
+
+    return grant
+
+
 USES: dict[str, Callable[[Platform, Access, bool], None]] = {
     registry.TABLE: _table,
     registry.BUS: _bus,
@@ -249,6 +264,7 @@ USES: dict[str, Callable[[Platform, Access, bool], None]] = {
     registry.CERTIFICATES: _bucket(resources.CERTIFICATES_BUCKET),
     registry.MAIL: _mail,
     registry.PAYMENTS: _payments,
+    registry.CERTIFICATE_SIGNING: _signing_key(resources.CERTIFICATE_SIGNING_KEY),
 }
 
 

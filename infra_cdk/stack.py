@@ -26,6 +26,7 @@ from infra_cdk.monitoring import Monitoring
 from infra_cdk.naming import Names
 from infra_cdk.schedules import Schedules
 from infra_cdk.settings import Settings, SettingsError, client_id_key
+from infra_cdk.signing_keys import SigningKeys
 from infra_cdk.storage import Storage
 from infra_cdk.workers import ContainerWorkers
 from infra_cdk.workflows import workflows
@@ -78,6 +79,7 @@ class CoursewaveStack(Stack):
             self, "Identity", names=names, mail=settings.mail, oauth=self._oauth(settings, edge.url)
         )
         secrets = GeneratedSecrets(self, "Secrets", names=names)
+        signing_keys = SigningKeys(self, "SigningKeys", names=names)
         operator_secrets = OperatorSecrets(self, "OperatorSecrets", names=names)
         media = MediaDelivery(
             self,
@@ -102,6 +104,7 @@ class CoursewaveStack(Stack):
             queue_envs=messaging.queue_envs,
             operator_secrets=operator_secrets.secrets,
             payment_values=settings.payment_values,
+            signing_keys=signing_keys.keys,
         )
         functions = Functions(
             self,
@@ -187,6 +190,10 @@ class CoursewaveStack(Stack):
             **{
                 f"{decl.logical_id}Name": storage.buckets[decl.env].bucket_name
                 for decl in resources.BUCKETS
+            },
+            **{
+                f"{decl.logical_id}Arn": signing_keys.keys[decl.env].key_arn
+                for decl in resources.SIGNING_KEYS
             },
         }
         if identity.hosted_domain_url:

@@ -52,6 +52,7 @@ USE_ENV: dict[str, frozenset[str]] = {
     registry.CERTIFICATES: frozenset({resources.CERTIFICATES_BUCKET.env}),
     registry.MAIL: frozenset({resources.MAIL_FROM.env}),
     registry.PAYMENTS: frozenset(resources.PAYMENTS_ENV),
+    registry.CERTIFICATE_SIGNING: frozenset({resources.CERTIFICATE_SIGNING_KEY.env}),
     **{use_name(decl): frozenset({decl.env}) for decl in resources.SECRETS},
     **{decl.env: frozenset({decl.env}) for decl in resources.QUEUES},
 }
