@@ -381,6 +381,8 @@ class GradebookExportRequested(EventData):
     course_id: Id
     requested_by: Id
     requested_at: Timestamp
+
+
 class CertificateRequested(EventData):
     """Internal to certificates (source coursewave.certificates): a certificate was claimed for
     a (learner, course), automatically (`source` automatic: every lesson completed and every
