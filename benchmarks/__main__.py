@@ -18,7 +18,7 @@ import subprocess
 import sys
 import time
 
-BENCHMARKS = ("cold_import", "gateway_overhead", "round_trips", "transcode")
+BENCHMARKS = ("cold_import", "gateway_overhead", "round_trips", "transcode", "certificate_issue")
 
 
 def table(rows: list[dict[str, object]]) -> str:

@@ -100,21 +100,14 @@ def _requested(cert: Certificate) -> Any:
 
 def request_manual(principal: Principal, user_id: str, course_id: str) -> Certificate:
     """An admin issues a certificate by hand (no completion needed): 404 for an unknown course
-    or account, 409 while the pair holds a certificate that is not revoked."""
+    or account, 409 while the pair holds a certificate that is not revoked (the claim's
+    transaction checks that, so the route reads the pair once and writes once)."""
     found = repository.sources(user_id, course_id)
     if found.course is None:
         raise NotFound("No such course.")
     if found.learner is None or found.learner.status == DELETED:
         raise NotFound("No such user.")
-    replaces = None
-    if found.claimed_by is not None:
-        held = repository.get(found.claimed_by)
-        if held is not None and held.status != REVOKED:
-            raise Conflict(
-                "The learner already holds a certificate for this course.",
-                details={"certificate_id": held.id},
-            )
-        replaces = found.claimed_by
+    replaces = found.claimed_by
     cert = _new(user_id, found, MANUAL, principal.user_id)
     audit = audit_entry(
         actor_id=principal.user_id,
@@ -125,7 +118,10 @@ def request_manual(principal: Principal, user_id: str, course_id: str) -> Certif
         after={"status": ISSUING, "user_id": user_id, "course_id": course_id},
     )
     if not repository.claim(cert, _requested(cert), replaces=replaces, audit=audit):
-        raise Conflict("The learner's certificate for this course changed; try again.")
+        raise Conflict(
+            "The learner already holds a certificate for this course.",
+            details={"certificate_id": replaces} if replaces else {},
+        )
     return cert
 
 

@@ -4,6 +4,7 @@ shipped fonts, and their text extracts with ``pdftotext``; the fonts stay small.
 from __future__ import annotations
 
 import subprocess
+import sys
 
 import pytest
 
@@ -72,3 +73,17 @@ def test_the_shipped_fonts_are_subsets() -> None:
         f"{pdf.PRIMARY}-Bold.ttf"
     }
     assert sum(sizes.values()) < 4 * 1024 * 1024  # the CJK and hangul subsets are most of it
+
+
+def test_the_api_function_never_imports_the_pdf_library() -> None:
+    """fpdf2 costs ~375 ms of cold import: only the certificates worker loads it."""
+    probe = (
+        "import sys, functions.certificates.handler; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('fpdf', 'segno', 'uharfbuzz')"
+        " or m == 'functions.certificates.pdf'))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    worker = probe.replace("handler", "consumer")
+    loaded = subprocess.run([sys.executable, "-c", worker], capture_output=True, text=True)
+    assert "functions.certificates.pdf" in loaded.stdout
