@@ -93,6 +93,11 @@ FAMILIES: dict[str, tuple[Path, Ranges]] = {
         NOTO / "NotoSansDevanagari-Regular.ttf",
         [*COMMON, (0x0900, 0x097F), (0xA8E0, 0xA8FF)],
     ),
+    "CertBengali.ttf": (NOTO / "NotoSansBengali-Regular.ttf", [*COMMON, (0x0980, 0x09FF)]),
+    "CertTamil.ttf": (NOTO / "NotoSansTamil-Regular.ttf", [*COMMON, (0x0B80, 0x0BFF)]),
+    "CertThai.ttf": (NOTO / "NotoSansThai-Regular.ttf", [*COMMON, (0x0E00, 0x0E7F)]),
+    "CertGeorgian.ttf": (NOTO / "NotoSansGeorgian-Regular.ttf", [*COMMON, (0x10A0, 0x10FF)]),
+    "CertArmenian.ttf": (NOTO / "NotoSansArmenian-Regular.ttf", [*COMMON, (0x0530, 0x058F)]),
 }
 
 

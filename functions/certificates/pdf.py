@@ -4,9 +4,11 @@ verification URL, and the fonts shipped beside this module (``fonts/``, built by
 
 Only the certificates worker imports this module (fpdf2 costs ~375 ms of cold import). Text is
 real text (``pdftotext`` extracts it): names in Latin, Vietnamese, Greek, Cyrillic, Arabic,
-Hebrew, Ethiopic, Devanagari, Chinese, Japanese and Korean scripts are shaped by HarfBuzz
-(joining, marks, right to left) with the one font per script each run needs. A document
-embeds only the fonts its text uses, each subset to the glyphs it draws.
+Hebrew, Ethiopic, Devanagari, Bengali, Tamil, Thai, Georgian, Armenian, Chinese, Japanese and
+Korean scripts are shaped by HarfBuzz (joining, marks, right to left) with the one font per
+script each run needs. A document embeds only the fonts its text uses, each subset to the
+glyphs it draws. A character no shipped font has (an emoji) is left out of the drawing; the
+certificate is still issued (the record keeps the exact name).
 """
 
 from __future__ import annotations
@@ -29,6 +31,11 @@ FALLBACKS = (
     "CertHebrew",
     "CertEthiopic",
     "CertDevanagari",
+    "CertBengali",
+    "CertTamil",
+    "CertThai",
+    "CertGeorgian",
+    "CertArmenian",
     "CertCJK",
     "CertHangul",
 )

@@ -24,6 +24,9 @@ NAMES = [
     "山田 太郎",
     "김민준",
     "አበበ ቢቂላ",  # Amharic (Ethiopic)
+    "สมชาย ใจดี",  # Thai
+    "ნინო ბერიძე",  # Georgian
+    "Արամ Խաչատրյան",  # Armenian
 ]
 
 
@@ -60,6 +63,11 @@ def test_a_document_embeds_only_the_script_fonts_its_text_needs() -> None:
     assert pdf.fallbacks_for("李小龙 فاطمة") == ["CertArabic", "CertCJK"]
     assert pdf.fallbacks_for("አበበ") == ["CertEthiopic"]
     assert pdf.fallbacks_for("김민준 山田") == ["CertCJK", "CertHangul"]
+
+
+def test_a_name_with_a_character_no_font_has_still_renders() -> None:
+    text = _text("Zoë 🎓 Okonkwo")
+    assert "Zoë" in text and "Okonkwo" in text and "🎓" not in text
 
 
 def test_the_same_certificate_renders_the_same_bytes() -> None:
