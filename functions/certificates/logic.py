@@ -19,7 +19,7 @@ from coursewave.audit import audit_entry
 from coursewave.clock import new_id, now_iso
 from coursewave.config import settings
 from coursewave.errors import Conflict, NotFound
-from coursewave.events import domain_event
+from coursewave.events import OutboxEvent, domain_event
 from coursewave.users import DELETED, Principal
 from functions.certificates import domain, repository, signing, storage
 from functions.certificates.domain import (
@@ -83,7 +83,7 @@ def _new(user_id: str, found: repository.Sources, source: str, by: str | None) -
     )
 
 
-def _requested(cert: Certificate) -> Any:
+def _requested(cert: Certificate) -> OutboxEvent:
     return domain_event(
         "certificates",
         "CertificateRequested",
