@@ -7,7 +7,8 @@ claim (a conditional write: a duplicate or reordered event, or a concurrent cons
 claim and stops) and ``CertificateRequested``; the worker then renders the PDF, signs the
 credential and records it *issued* (conditional on it still issuing) with the dashboard card and
 ``CertificateIssued``. A worker that crashes in between is retried by SQS and redoes the same
-certificate; the PDF is stored under the certificate's id, so a retry overwrites it.
+certificate, byte for byte (dated when it was earned); the PDF is stored under the
+certificate's id, so a retry overwrites it with the same bytes.
 """
 
 from __future__ import annotations
@@ -146,7 +147,9 @@ def issue(certificate_id: str, render: Renderer) -> bool:
         return False
     who = issuer()
     course = courses.course(cert.course_id)
-    issued_at = now_iso()
+    # Dated when it was earned (claimed): a retry, or a second worker on the same request, makes
+    # the same PDF and the same credential (RSA PKCS#1 v1.5 signatures are deterministic).
+    issued_at = cert.requested_at
     key = signing.current_key()
     repository.register_key(key.kid, key.jwk)
     vc = domain.credential(cert, who, issued_at, course.description if course else "")
