@@ -3,6 +3,7 @@ issue; what a deleted holder leaves behind."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import boto3
@@ -173,3 +174,32 @@ def test_a_refund_revokes_the_certificate_with_reason_refunded(shop: Shop) -> No
     paid.platform.drain()
     listed = ok(paid.platform.call("GET", "/v1/me/certificates", caller=student))["items"]
     assert [(c["id"], c["status"]) for c in listed] == [(cert["id"], "revoked")]
+
+
+def test_concurrent_revocations_revoke_once(school: School) -> None:
+    cert = _issued(school)
+    admin = school.personas.admin
+    barrier = threading.Barrier(5)
+    statuses: list[int] = []
+
+    def revoke() -> None:
+        barrier.wait()
+        statuses.append(
+            school.platform.call(
+                "DELETE",
+                f"/v1/admin/certificates/{cert['id']}",
+                caller=admin,
+                json_body={"reason": "Issued in error"},
+            ).status
+        )
+
+    threads = [threading.Thread(target=revoke) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(statuses) == [200, 409, 409, 409, 409]
+    assert len(school.platform.events("CertificateRevoked")) == 1
+    audit = ok(school.platform.call("GET", "/v1/admin/audit-log", caller=admin))["items"]
+    assert len([e for e in audit if e["action"] == "certificate.revoked"]) == 1
