@@ -24,6 +24,7 @@ BENCHMARKS = (
     "round_trips",
     "payments",
     "grading",
+    "certificate_issue",
     "transcode",
 )
 

@@ -51,11 +51,11 @@ USE_ENV: dict[str, frozenset[str]] = {
     ),
     registry.CERTIFICATES: frozenset({resources.CERTIFICATES_BUCKET.env}),
     registry.EXPORTS: frozenset({resources.EXPORTS_BUCKET.env}),
-    registry.MAIL: frozenset({resources.MAIL_FROM.env}),
     registry.MAIL: frozenset({resources.MAIL_FROM.env, resources.MAIL_CONFIGURATION_SET.env}),
     registry.PAYMENTS: frozenset(resources.PAYMENTS_ENV),
     registry.EVENT_LAKE: frozenset({resources.EVENT_LAKE.env}),
     registry.XAPI: frozenset({resources.XAPI_LRS_SECRET.env, resources.XAPI_LRS_ENDPOINT.env}),
+    registry.CERTIFICATE_SIGNING: frozenset({resources.CERTIFICATE_SIGNING_KEY.env}),
     **{use_name(decl): frozenset({decl.env}) for decl in resources.SECRETS},
     **{decl.env: frozenset({decl.env}) for decl in resources.QUEUES},
 }
