@@ -87,6 +87,7 @@ def build_bundle(out: Path) -> tuple[str, list[str]]:
         worker_asset / "workers",
         ignore=shutil.ignore_patterns(*bundling.SKIP),
     )
+    bundling.compile_bytecode(worker_asset, python)  # as the worker's image does
     path = [
         str(functions_asset),
         str(worker_asset),

@@ -13,8 +13,6 @@ interpreter of the runtime's version fails (``RuntimePythonMissing``) rather tha
 
 from __future__ import annotations
 
-import glob
-import os
 import shutil
 import subprocess
 import sys
@@ -24,6 +22,7 @@ import jsii
 from aws_cdk import BundlingOptions, DockerImage, ILocalBundling
 from aws_cdk import aws_lambda as lambda_
 
+from infra_cdk.python_runtime import PYTHON_VERSION, compile_bytecode, runtime_python
 from infra_cdk.settings import REPO_ROOT
 
 FUNCTIONS_DIR = REPO_ROOT / "functions"
@@ -31,15 +30,7 @@ SHARED_LAYER_DIR = REPO_ROOT / "layers" / "shared"
 DEPS_LAYER_DIR = REPO_ROOT / "layers" / "deps"
 DEPS_REQUIREMENTS = DEPS_LAYER_DIR / "requirements.txt"
 
-PYTHON_VERSION = "3.12"
 LAMBDA_PLATFORM = "manylinux2014_aarch64"
-# Where the build looks for the runtime's interpreter, in order (scripts/setup.sh reports it).
-RUNTIME_PYTHON_ENV = "COURSEWAVE_RUNTIME_PYTHON"
-RUNTIME_PYTHON_CANDIDATES = (
-    f"python{PYTHON_VERSION}",
-    f"~/.pyenv/versions/{PYTHON_VERSION}.*/bin/python{PYTHON_VERSION}",
-    f"/usr/local/bin/python{PYTHON_VERSION}",
-)
 SKIP = ("__pycache__", "*.pyc", ".pytest_cache", ".ruff_cache")
 # Never shipped to Lambda, wherever it lands: the container worker (its own image), demo seeders
 # and sample generators (the local runner's), tests and benchmarks. The assets hold only
@@ -64,74 +55,6 @@ EXCLUDE = (*SKIP, *LOCAL_ONLY)
 _UNUSED_IMAGE = DockerImage.from_registry("public.ecr.aws/sam/build-python3.12")
 
 
-class RuntimePythonMissing(RuntimeError):
-    """No interpreter of the Lambda runtime's Python version on the build machine."""
-
-
-def _version_of(python: str) -> str | None:
-    try:
-        found = subprocess.run(
-            [python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        )
-    except OSError:
-        return None
-    return found.stdout.strip() if found.returncode == 0 else None
-
-
-def runtime_python() -> str:
-    """The path of a Python ``PYTHON_VERSION`` interpreter to compile the assets' bytecode with.
-
-    ``$COURSEWAVE_RUNTIME_PYTHON`` when set (and then it must be that version), else the first of
-    ``RUNTIME_PYTHON_CANDIDATES`` that runs and reports the version.
-    """
-    chosen = os.environ.get(RUNTIME_PYTHON_ENV)
-    if chosen:
-        if _version_of(chosen) != PYTHON_VERSION:
-            raise RuntimePythonMissing(
-                f"{RUNTIME_PYTHON_ENV}={chosen} is not a working Python {PYTHON_VERSION}"
-            )
-        return chosen
-    for candidate in RUNTIME_PYTHON_CANDIDATES:
-        paths = sorted(glob.glob(os.path.expanduser(candidate)), reverse=True)
-        found = shutil.which(candidate)
-        for path in [*([found] if found else []), *paths]:
-            if _version_of(path) == PYTHON_VERSION:
-                return path
-    raise RuntimePythonMissing(
-        f"The Lambda runtime is Python {PYTHON_VERSION} and no python{PYTHON_VERSION} was found "
-        f"(tried {', '.join(RUNTIME_PYTHON_CANDIDATES)}): the assets would ship without bytecode "
-        f"and every cold start would compile them. Install Python {PYTHON_VERSION} or set "
-        f"{RUNTIME_PYTHON_ENV} to its path."
-    )
-
-
-def compile_bytecode(folder: Path, python: str | None = None) -> None:
-    """Write ``__pycache__`` for every module under ``folder`` with the runtime's Python.
-
-    ``unchecked-hash`` pycs are used without comparing them to the source's mtime or hash: the
-    asset is immutable once deployed, and zip extraction does not keep file times.
-    """
-    subprocess.run(
-        [
-            python or runtime_python(),
-            "-m",
-            "compileall",
-            "-q",
-            "-j",
-            "0",
-            "--invalidation-mode",
-            "unchecked-hash",
-            str(folder),
-        ],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-
-
 @jsii.implements(ILocalBundling)
 class CopyTree:
     """Copy ``source`` to ``<asset>/<target>`` (so the asset keeps the package path)."""
@@ -147,6 +70,7 @@ class CopyTree:
             ignore=shutil.ignore_patterns(*EXCLUDE),
             dirs_exist_ok=True,
         )
+        compile_bytecode(Path(output_dir) / self.target)
         return True
 
 
@@ -191,6 +115,7 @@ class PipInstall:
 
     def try_bundle(self, output_dir: str, *_options: object, **_kw_options: object) -> bool:
         subprocess.run(self.command(output_dir), check=True)
+        compile_bytecode(Path(output_dir) / "python")
         return True
 
 
@@ -203,8 +128,14 @@ def functions_code() -> lambda_.Code:
 
 
 def shared_layer_code() -> lambda_.Code:
-    # layers/shared already has the layer's shape (python/coursewave/...): no bundling needed.
-    return lambda_.Code.from_asset(str(SHARED_LAYER_DIR), exclude=list(EXCLUDE))
+    # layers/shared already has the layer's shape (python/coursewave/...): copied for its bytecode.
+    return lambda_.Code.from_asset(
+        str(SHARED_LAYER_DIR),
+        exclude=list(EXCLUDE),
+        bundling=BundlingOptions(
+            image=_UNUSED_IMAGE, local=CopyTree(SHARED_LAYER_DIR / "python", "python")
+        ),
+    )
 
 
 def deps_layer_code() -> lambda_.Code:
