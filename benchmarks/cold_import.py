@@ -61,8 +61,13 @@ def _bundling() -> ModuleType:
 def _deps_layer(bundling: ModuleType, python: str) -> Path:
     """The dependency layer's pins for this machine, bundled once per pins and interpreter."""
     requirements = bundling.DEPS_REQUIREMENTS
+    recipe = [
+        requirements,
+        Path(bundling.__file__),
+        Path(bundling.compile_bytecode.__code__.co_filename),
+    ]
     key = hashlib.sha256(
-        requirements.read_bytes() + Path(bundling.__file__).read_bytes() + python.encode()
+        b"".join(path.read_bytes() for path in recipe) + python.encode()
     ).hexdigest()[:16]
     layer = CACHE / f"deps-{key}"
     if not layer.is_dir():

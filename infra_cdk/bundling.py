@@ -13,7 +13,9 @@ interpreter of the runtime's version fails (``RuntimePythonMissing``) rather tha
 
 from __future__ import annotations
 
+import ast
 import shutil
+import string
 import subprocess
 import sys
 from pathlib import Path
@@ -51,8 +53,92 @@ LOCAL_ONLY = (
 )
 EXCLUDE = (*SKIP, *LOCAL_ONLY)
 
+# Package __init__ files in the deps layer that import every submodule eagerly, rewritten to
+# import each name on first use (``lazy_init``): Powertools' event handler package imports all of
+# its resolvers (AppSync's pulls in asyncio) when a function needs the HTTP API one only.
+LAZY_INITS = ("aws_lambda_powertools/event_handler/__init__.py",)
+
 # Only used if local bundling declined, which it never does: it either bundles or raises.
 _UNUSED_IMAGE = DockerImage.from_registry("public.ecr.aws/sam/build-python3.12")
+
+
+_LAZY_INIT = string.Template(
+    """$doc
+# Rewritten by Coursewave's bundling (infra_cdk/bundling.py, LAZY_INITS): the same names as the
+# original, each imported on first use.
+import importlib
+
+_LAZY = $names
+__all__ = $exported
+
+
+def __getattr__(name):
+    try:
+        module, attribute = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    try:
+        value = getattr(importlib.import_module(module), attribute)
+    except AttributeError:  # a submodule: ``from . import content_types``
+        value = importlib.import_module(f"{module}.{attribute}")
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted({*globals(), *_LAZY})
+"""
+)
+
+
+class NotReExportsOnly(ValueError):
+    """A package ``__init__`` listed in ``LAZY_INITS`` does more than re-export names."""
+
+
+def lazy_init(source: str, package: str) -> str:
+    """The text of a package ``__init__`` that re-exports the same names, each on first use.
+
+    ``source`` may hold only a docstring, ``from ... import`` statements and ``__all__``; anything
+    else raises ``NotReExportsOnly`` (the dependency changed: look at it before shipping).
+    """
+    tree = ast.parse(source)
+    names: dict[str, tuple[str, str]] = {}
+    exported: list[str] | None = None
+    for index, node in enumerate(tree.body):
+        if index == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module != "__future__":
+            base = package.rsplit(".", node.level - 1)[0] if node.level else ""
+            module = ".".join(part for part in (base, node.module or "") if part)
+            for alias in node.names:
+                names[alias.asname or alias.name] = (module, alias.name)
+            continue
+        if (
+            isinstance(node, ast.Assign)
+            and [getattr(t, "id", None) for t in node.targets] == ["__all__"]
+            and isinstance(node.value, ast.List | ast.Tuple)
+        ):
+            exported = [ast.literal_eval(element) for element in node.value.elts]
+            continue
+        raise NotReExportsOnly(f"{package}: line {node.lineno} is not a re-export")
+    return _LAZY_INIT.substitute(
+        doc=repr(ast.get_docstring(tree) or package),
+        names=repr(names),
+        exported=repr(exported if exported is not None else sorted(names)),
+    )
+
+
+def make_inits_lazy(site: Path) -> None:
+    """Rewrite every ``LAZY_INITS`` file present under ``site`` (a ``--target`` folder)."""
+    make_inits_lazy_at(site, LAZY_INITS)
+
+
+def make_inits_lazy_at(site: Path, inits: tuple[str, ...]) -> None:
+    for relative in inits:
+        init = site / relative
+        if init.is_file():
+            package = ".".join(Path(relative).parent.parts)
+            init.write_text(lazy_init(init.read_text(), package))
 
 
 @jsii.implements(ILocalBundling)
@@ -115,6 +201,7 @@ class PipInstall:
 
     def try_bundle(self, output_dir: str, *_options: object, **_kw_options: object) -> bool:
         subprocess.run(self.command(output_dir), check=True)
+        make_inits_lazy(Path(output_dir) / "python")
         compile_bytecode(Path(output_dir) / "python")
         return True
 
