@@ -6,14 +6,14 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-import boto3
-
 from coursewave.config import settings
 from coursewave.observability import logger
 
 
 @cache
 def _ses() -> Any:
+    import boto3  # on first use (docs/performance.md): a function that sends no mail never loads it
+
     return boto3.client("ses")
 
 
