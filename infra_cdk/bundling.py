@@ -55,8 +55,12 @@ EXCLUDE = (*SKIP, *LOCAL_ONLY)
 
 # Package __init__ files in the deps layer that import every submodule eagerly, rewritten to
 # import each name on first use (``lazy_init``): Powertools' event handler package imports all of
-# its resolvers (AppSync's pulls in asyncio) when a function needs the HTTP API one only.
-LAZY_INITS = ("aws_lambda_powertools/event_handler/__init__.py",)
+# its resolvers (AppSync's pulls in asyncio) when a function needs the HTTP API one only, and
+# the HTTP resolver imports the data classes package, which imports all 30 event sources.
+LAZY_INITS = (
+    "aws_lambda_powertools/event_handler/__init__.py",
+    "aws_lambda_powertools/utilities/data_classes/__init__.py",
+)
 
 # Only used if local bundling declined, which it never does: it either bundles or raises.
 _UNUSED_IMAGE = DockerImage.from_registry("public.ecr.aws/sam/build-python3.12")

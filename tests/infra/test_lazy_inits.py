@@ -64,6 +64,37 @@ def test_the_lazy_package_exports_the_same_names_from_the_same_modules(layer: Pa
     assert lazy["same"] is True
 
 
+EXPORTS = """
+import importlib, json, sys
+package = importlib.import_module(sys.argv[1])
+print(json.dumps({
+    "file": package.__file__,
+    "all": sorted(package.__all__),
+    "resolved": {
+        n: [getattr(o, "__module__", None), getattr(o, "__qualname__", type(o).__name__)]
+        for n, o in ((n, getattr(package, n)) for n in package.__all__)
+    },
+}))
+"""
+
+
+@pytest.mark.parametrize("init", bundling.LAZY_INITS)
+def test_every_lazy_init_exports_the_same_objects(layer: Path, init: str) -> None:
+    package = ".".join(Path(init).parent.parts)
+
+    def exports(site: Path | None) -> dict[str, object]:
+        code = f"import sys; sys.path[:0] = {[str(site)] if site else []!r}\n{EXPORTS}"
+        command = [sys.executable, "-c", code, package]
+        out = subprocess.run(command, capture_output=True, text=True, check=True)
+        return json.loads(out.stdout)
+
+    original, lazy = exports(None), exports(layer)
+
+    assert lazy["file"].startswith(str(layer)) and not original["file"].startswith(str(layer))
+    assert lazy["all"] == original["all"] and lazy["all"]
+    assert lazy["resolved"] == original["resolved"]
+
+
 def test_importing_the_http_resolver_leaves_the_other_resolvers_unimported(layer: Path) -> None:
     original, lazy = _probe(None), _probe(layer)
 
