@@ -61,8 +61,13 @@ def _bundling() -> ModuleType:
 def _deps_layer(bundling: ModuleType, python: str) -> Path:
     """The dependency layer's pins for this machine, bundled once per pins and interpreter."""
     requirements = bundling.DEPS_REQUIREMENTS
+    recipe = [
+        requirements,
+        Path(bundling.__file__),
+        Path(bundling.compile_bytecode.__code__.co_filename),
+    ]
     key = hashlib.sha256(
-        requirements.read_bytes() + Path(bundling.__file__).read_bytes() + python.encode()
+        b"".join(path.read_bytes() for path in recipe) + python.encode()
     ).hexdigest()[:16]
     layer = CACHE / f"deps-{key}"
     if not layer.is_dir():
@@ -87,6 +92,7 @@ def build_bundle(out: Path) -> tuple[str, list[str]]:
         worker_asset / "workers",
         ignore=shutil.ignore_patterns(*bundling.SKIP),
     )
+    bundling.compile_bytecode(worker_asset, python)  # as the worker's image does
     path = [
         str(functions_asset),
         str(worker_asset),
@@ -118,8 +124,8 @@ def _paired(command_for: Callable[[str], list[str]], module: str) -> tuple[float
     return statistics.median(mine), statistics.median(boto3)
 
 
-def biggest_imports(command: list[str], count: int = 3) -> list[tuple[str, float]]:
-    """The top-level packages with the most self time in one ``-X importtime`` run."""
+def _self_times(command: list[str]) -> Counter[str]:
+    """Self time (µs) per top-level package in one ``-X importtime`` run."""
     command = [command[0], "-X", "importtime", *command[1:]]
     err = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, check=True).stderr
     totals: Counter[str] = Counter()
@@ -128,7 +134,17 @@ def biggest_imports(command: list[str], count: int = 3) -> list[tuple[str, float
             continue
         self_us, _cumulative, name = line.removeprefix("import time:").split("|")
         totals[name.strip().split(".")[0]] += int(self_us)
-    return [(name, us / 1000) for name, us in totals.most_common(count)]
+    return totals
+
+
+def biggest_imports(command: list[str], count: int = 3, runs: int = 3) -> list[tuple[str, float]]:
+    """The top-level packages with the most self time, median of ``runs`` importtime runs (one
+    run alone shows whichever stdlib module the machine's load happened to slow down)."""
+    samples = [_self_times(command) for _ in range(runs)]
+    medians = Counter(
+        {name: statistics.median(s.get(name, 0) for s in samples) for name in set().union(*samples)}
+    )
+    return [(name, us / 1000) for name, us in medians.most_common(count)]
 
 
 def run() -> list[dict[str, object]]:

@@ -13,9 +13,9 @@ interpreter of the runtime's version fails (``RuntimePythonMissing``) rather tha
 
 from __future__ import annotations
 
-import glob
-import os
+import ast
 import shutil
+import string
 import subprocess
 import sys
 from pathlib import Path
@@ -24,6 +24,7 @@ import jsii
 from aws_cdk import BundlingOptions, DockerImage, ILocalBundling
 from aws_cdk import aws_lambda as lambda_
 
+from infra_cdk.python_runtime import PYTHON_VERSION, compile_bytecode, runtime_python
 from infra_cdk.settings import REPO_ROOT
 
 FUNCTIONS_DIR = REPO_ROOT / "functions"
@@ -31,15 +32,7 @@ SHARED_LAYER_DIR = REPO_ROOT / "layers" / "shared"
 DEPS_LAYER_DIR = REPO_ROOT / "layers" / "deps"
 DEPS_REQUIREMENTS = DEPS_LAYER_DIR / "requirements.txt"
 
-PYTHON_VERSION = "3.12"
 LAMBDA_PLATFORM = "manylinux2014_aarch64"
-# Where the build looks for the runtime's interpreter, in order (scripts/setup.sh reports it).
-RUNTIME_PYTHON_ENV = "COURSEWAVE_RUNTIME_PYTHON"
-RUNTIME_PYTHON_CANDIDATES = (
-    f"python{PYTHON_VERSION}",
-    f"~/.pyenv/versions/{PYTHON_VERSION}.*/bin/python{PYTHON_VERSION}",
-    f"/usr/local/bin/python{PYTHON_VERSION}",
-)
 SKIP = ("__pycache__", "*.pyc", ".pytest_cache", ".ruff_cache")
 # Never shipped to Lambda, wherever it lands: the container worker (its own image), demo seeders
 # and sample generators (the local runner's), tests and benchmarks. The assets hold only
@@ -60,76 +53,96 @@ LOCAL_ONLY = (
 )
 EXCLUDE = (*SKIP, *LOCAL_ONLY)
 
+# Package __init__ files in the deps layer that import every submodule eagerly, rewritten to
+# import each name on first use (``lazy_init``): Powertools' event handler package imports all of
+# its resolvers (AppSync's pulls in asyncio) when a function needs the HTTP API one only, and
+# the HTTP resolver imports the data classes package, which imports all 30 event sources.
+LAZY_INITS = (
+    "aws_lambda_powertools/event_handler/__init__.py",
+    "aws_lambda_powertools/utilities/data_classes/__init__.py",
+)
+
 # Only used if local bundling declined, which it never does: it either bundles or raises.
 _UNUSED_IMAGE = DockerImage.from_registry("public.ecr.aws/sam/build-python3.12")
 
 
-class RuntimePythonMissing(RuntimeError):
-    """No interpreter of the Lambda runtime's Python version on the build machine."""
+_LAZY_INIT = string.Template(
+    """$doc
+# Rewritten by Coursewave's bundling (infra_cdk/bundling.py, LAZY_INITS): the same names as the
+# original, each imported on first use.
+import importlib
+
+_LAZY = $names
+__all__ = $exported
 
 
-def _version_of(python: str) -> str | None:
+def __getattr__(name):
     try:
-        found = subprocess.run(
-            [python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        )
-    except OSError:
-        return None
-    return found.stdout.strip() if found.returncode == 0 else None
+        module, attribute = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    try:
+        value = getattr(importlib.import_module(module), attribute)
+    except AttributeError:  # a submodule: ``from . import content_types``
+        value = importlib.import_module(f"{module}.{attribute}")
+    globals()[name] = value
+    return value
 
 
-def runtime_python() -> str:
-    """The path of a Python ``PYTHON_VERSION`` interpreter to compile the assets' bytecode with.
+def __dir__():
+    return sorted({*globals(), *_LAZY})
+"""
+)
 
-    ``$COURSEWAVE_RUNTIME_PYTHON`` when set (and then it must be that version), else the first of
-    ``RUNTIME_PYTHON_CANDIDATES`` that runs and reports the version.
+
+class NotReExportsOnly(ValueError):
+    """A package ``__init__`` listed in ``LAZY_INITS`` does more than re-export names."""
+
+
+def lazy_init(source: str, package: str) -> str:
+    """The text of a package ``__init__`` that re-exports the same names, each on first use.
+
+    ``source`` may hold only a docstring, ``from ... import`` statements and ``__all__``; anything
+    else raises ``NotReExportsOnly`` (the dependency changed: look at it before shipping).
     """
-    chosen = os.environ.get(RUNTIME_PYTHON_ENV)
-    if chosen:
-        if _version_of(chosen) != PYTHON_VERSION:
-            raise RuntimePythonMissing(
-                f"{RUNTIME_PYTHON_ENV}={chosen} is not a working Python {PYTHON_VERSION}"
-            )
-        return chosen
-    for candidate in RUNTIME_PYTHON_CANDIDATES:
-        paths = sorted(glob.glob(os.path.expanduser(candidate)), reverse=True)
-        found = shutil.which(candidate)
-        for path in [*([found] if found else []), *paths]:
-            if _version_of(path) == PYTHON_VERSION:
-                return path
-    raise RuntimePythonMissing(
-        f"The Lambda runtime is Python {PYTHON_VERSION} and no python{PYTHON_VERSION} was found "
-        f"(tried {', '.join(RUNTIME_PYTHON_CANDIDATES)}): the assets would ship without bytecode "
-        f"and every cold start would compile them. Install Python {PYTHON_VERSION} or set "
-        f"{RUNTIME_PYTHON_ENV} to its path."
+    tree = ast.parse(source)
+    names: dict[str, tuple[str, str]] = {}
+    exported: list[str] | None = None
+    for index, node in enumerate(tree.body):
+        if index == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module != "__future__":
+            base = package.rsplit(".", node.level - 1)[0] if node.level else ""
+            module = ".".join(part for part in (base, node.module or "") if part)
+            for alias in node.names:
+                names[alias.asname or alias.name] = (module, alias.name)
+            continue
+        if (
+            isinstance(node, ast.Assign)
+            and [getattr(t, "id", None) for t in node.targets] == ["__all__"]
+            and isinstance(node.value, ast.List | ast.Tuple)
+        ):
+            exported = [ast.literal_eval(element) for element in node.value.elts]
+            continue
+        raise NotReExportsOnly(f"{package}: line {node.lineno} is not a re-export")
+    return _LAZY_INIT.substitute(
+        doc=repr(ast.get_docstring(tree) or package),
+        names=repr(names),
+        exported=repr(exported if exported is not None else sorted(names)),
     )
 
 
-def compile_bytecode(folder: Path, python: str | None = None) -> None:
-    """Write ``__pycache__`` for every module under ``folder`` with the runtime's Python.
+def make_inits_lazy(site: Path) -> None:
+    """Rewrite every ``LAZY_INITS`` file present under ``site`` (a ``--target`` folder)."""
+    make_inits_lazy_at(site, LAZY_INITS)
 
-    ``unchecked-hash`` pycs are used without comparing them to the source's mtime or hash: the
-    asset is immutable once deployed, and zip extraction does not keep file times.
-    """
-    subprocess.run(
-        [
-            python or runtime_python(),
-            "-m",
-            "compileall",
-            "-q",
-            "-j",
-            "0",
-            "--invalidation-mode",
-            "unchecked-hash",
-            str(folder),
-        ],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
+
+def make_inits_lazy_at(site: Path, inits: tuple[str, ...]) -> None:
+    for relative in inits:
+        init = site / relative
+        if init.is_file():
+            package = ".".join(Path(relative).parent.parts)
+            init.write_text(lazy_init(init.read_text(), package))
 
 
 @jsii.implements(ILocalBundling)
@@ -147,6 +160,7 @@ class CopyTree:
             ignore=shutil.ignore_patterns(*EXCLUDE),
             dirs_exist_ok=True,
         )
+        compile_bytecode(Path(output_dir) / self.target)
         return True
 
 
@@ -191,6 +205,8 @@ class PipInstall:
 
     def try_bundle(self, output_dir: str, *_options: object, **_kw_options: object) -> bool:
         subprocess.run(self.command(output_dir), check=True)
+        make_inits_lazy(Path(output_dir) / "python")
+        compile_bytecode(Path(output_dir) / "python")
         return True
 
 
@@ -203,8 +219,14 @@ def functions_code() -> lambda_.Code:
 
 
 def shared_layer_code() -> lambda_.Code:
-    # layers/shared already has the layer's shape (python/coursewave/...): no bundling needed.
-    return lambda_.Code.from_asset(str(SHARED_LAYER_DIR), exclude=list(EXCLUDE))
+    # layers/shared already has the layer's shape (python/coursewave/...): copied for its bytecode.
+    return lambda_.Code.from_asset(
+        str(SHARED_LAYER_DIR),
+        exclude=list(EXCLUDE),
+        bundling=BundlingOptions(
+            image=_UNUSED_IMAGE, local=CopyTree(SHARED_LAYER_DIR / "python", "python")
+        ),
+    )
 
 
 def deps_layer_code() -> lambda_.Code:

@@ -26,6 +26,12 @@ step "Putting the repository and the shared layer on the virtualenv's path"
 site=$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 printf '%s\n%s\n' "$PWD" "$PWD/layers/shared/python" > "$site/coursewave.pth"
 
+step "Finding Python 3.12, the Lambda runtime's (it compiles the bytecode the assets ship)"
+# $COURSEWAVE_RUNTIME_PYTHON, python3.12 on PATH, or ~/.pyenv/versions/3.12.*: see
+# infra_cdk/python_runtime.py. Without it `make synth` and the infra tests would fail later.
+.venv/bin/python -m infra_cdk.python_runtime \
+  || { echo "Install Python 3.12 (e.g. pyenv install 3.12) or set COURSEWAVE_RUNTIME_PYTHON"; exit 1; }
+
 if ! command -v ffmpeg >/dev/null || ! command -v ffprobe >/dev/null; then
   step "Installing FFmpeg (Debian package)"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

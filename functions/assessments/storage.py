@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-import boto3
 from botocore.config import Config
 
 from coursewave.config import settings
@@ -16,6 +15,8 @@ DOWNLOAD_SECONDS = 300
 @cache
 def _s3() -> Any:
     # SigV4: boto3 would presign with SigV2 in us-east-1 (docs/GOTCHAS).
+    import boto3  # on first use (docs/performance.md)
+
     return boto3.client("s3", config=Config(signature_version="s3v4"))
 
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import boto3
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import load_der_public_key
 
@@ -50,6 +49,8 @@ def jwk_of(der: bytes) -> PublicKey:
 
 @cache
 def _kms() -> Any:
+    import boto3  # on first use (docs/performance.md)
+
     return boto3.client("kms")
 
 

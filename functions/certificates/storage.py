@@ -6,7 +6,6 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-import boto3
 from botocore.config import Config
 
 from coursewave.config import settings
@@ -17,6 +16,8 @@ PDF_URL_SECONDS = 300
 @cache
 def _s3() -> Any:
     # SigV4: boto3 would otherwise presign with SigV2 in us-east-1 (GOTCHAS.md).
+    import boto3  # on first use (docs/performance.md)
+
     return boto3.client("s3", config=Config(signature_version="s3v4"))
 
 

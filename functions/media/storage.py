@@ -13,9 +13,6 @@ from functools import cache
 from typing import Any, Protocol
 from urllib.parse import quote
 
-import boto3
-from botocore.config import Config
-
 from coursewave.clock import epoch_seconds
 from coursewave.config import settings
 
@@ -69,12 +66,17 @@ class CloudFrontSignedUrls:
 
 @cache
 def s3_client() -> Any:
+    import boto3  # on first use (docs/performance.md): a route that signs no URL never loads it
+    from botocore.config import Config
+
     # SigV4 everywhere: boto3 would otherwise presign with SigV2 in us-east-1 (GOTCHAS.md).
     return boto3.client("s3", config=Config(signature_version="s3v4"))
 
 
 @cache
 def _secret(secret_id: str) -> str:
+    import boto3
+
     return boto3.client("secretsmanager").get_secret_value(SecretId=secret_id)["SecretString"]
 
 

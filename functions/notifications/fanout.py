@@ -6,13 +6,13 @@ import json
 from functools import cache
 from typing import Any
 
-import boto3
-
 from coursewave.config import settings
 
 
 @cache
 def _sqs() -> Any:
+    import boto3  # on first use (docs/performance.md)
+
     return boto3.client("sqs")
 
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-import boto3
-
 from coursewave.config import settings
 from coursewave.observability import logger
 from functions.notifications import mime
@@ -16,6 +14,8 @@ from functions.notifications.domain import Message
 
 @cache
 def _ses() -> Any:
+    import boto3  # on first use (docs/performance.md)
+
     return boto3.client("sesv2")
 
 

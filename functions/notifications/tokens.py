@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from functools import cache
 
-import boto3
-
 from coursewave.config import settings
 
 
 @cache
 def _secret(secret_id: str) -> bytes:
+    import boto3  # on first use (docs/performance.md)
+
     value = boto3.client("secretsmanager").get_secret_value(SecretId=secret_id)["SecretString"]
     return str(value).encode()
 

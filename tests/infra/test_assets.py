@@ -1,5 +1,6 @@
 """The Lambda code assets ship ``functions/`` and the shared layer only: never the container
-worker, demo seeders, sample generators, or local, test and benchmark code.
+worker, demo seeders, sample generators, or local, test and benchmark code; and every module
+with its bytecode for the runtime's Python, so no cold start compiles it.
 
 The assets are bundled for real (the copy ``make synth`` does), once per session, in a stack of
 their own: the full stack's dependency layer would need a ``pip install``.
@@ -14,8 +15,9 @@ import pytest
 from aws_cdk import App, Stack
 from aws_cdk import aws_lambda as lambda_
 
-from infra_cdk import bundling
+from infra_cdk import bundling, python_runtime
 from infra_cdk.compute import ARCHITECTURE, RUNTIME
+from tests.infra.bytecode import assert_ships_bytecode
 
 FORBIDDEN_PARTS = ("workers", "transcode", "local", "tests", "benchmarks")
 FORBIDDEN_STEMS = ("demo", "samples")
@@ -69,7 +71,19 @@ def test_the_function_asset_holds_functions_only(assets: dict[str, Path]) -> Non
     assert "functions/health/handler.py" in files
     assert "functions/registry.py" in files
     assert [f for f in files if _local_only(f)] == []
-    assert [f for f in files if f.endswith(".pyc") or "__pycache__" in f] == []
+    assert {Path(f).suffix for f in files} == {".py", ".pyc"}
+
+
+def test_the_function_asset_ships_bytecode_for_the_runtime(assets: dict[str, Path]) -> None:
+    assert_ships_bytecode(assets["functions"])
+
+
+def test_the_shared_layer_ships_bytecode_for_the_runtime(assets: dict[str, Path]) -> None:
+    assert_ships_bytecode(assets["shared"])
+
+
+def test_the_runtime_python_is_the_functions_runtime() -> None:
+    assert RUNTIME.name == f"python{python_runtime.PYTHON_VERSION}"
 
 
 def test_the_shared_layer_holds_the_coursewave_package_only(assets: dict[str, Path]) -> None:
