@@ -10,7 +10,7 @@ import json
 from collections.abc import Mapping
 
 import jsii
-from aws_cdk import Duration
+from aws_cdk import Duration, NestedStack
 from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_apigatewayv2_authorizers as authorizers
@@ -97,6 +97,12 @@ class HttpApi(Construct):
             access_log_settings=JsonAccessLogs(self.access_logs),
         )
         self.routes: dict[str, apigwv2.HttpRoute] = {}
+        # The routes, their integrations and the JWT authorizer live in a nested stack of their
+        # own: one route per declaration is over a hundred resources, and CloudFormation caps a
+        # stack at 500 (docs/decisions.md, "The routes are a nested stack").
+        self.routes_stack = NestedStack(
+            self, "Routes", description="Coursewave HTTP API routes and integrations"
+        )
 
     @property
     def domain_name(self) -> str:
@@ -155,7 +161,7 @@ class HttpApi(Construct):
         # The authorization scopes are what keeps ID tokens out: the JWT authorizer checks
         # signature, issuer, audience (an ID token's is the client id) and times, not token_use.
         route = apigwv2.HttpRoute(
-            self,
+            self.routes_stack,
             f"Route {key}",
             http_api=self.api,
             route_key=route_key,

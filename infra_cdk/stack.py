@@ -71,6 +71,7 @@ class CoursewaveStack(Stack):
             throttle_rate_limit=settings.throttle_rate_limit,
             throttle_burst_limit=settings.throttle_burst_limit,
         )
+        self.http_api = api
         edge = ApiDistribution(
             self,
             "ApiEdge",

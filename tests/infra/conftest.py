@@ -59,6 +59,35 @@ class Build:
         """The synthesized template, read once (each Template query is a round trip to jsii)."""
         return self.template.to_json()
 
+    @cached_property
+    def routes_json(self) -> dict[str, Any]:
+        """The nested stack that holds the HTTP API's routes, integrations and authorizer."""
+        return Template.from_stack(self.stack.http_api.routes_stack).to_json()
+
+    def routes(self) -> dict[str, tuple[dict[str, Any], str]]:
+        """Each synthesized route by route key: its properties and the logical id (in the main
+        template) of the function its integration invokes, resolved through the parameter the
+        nested stack receives it by."""
+        nested = self.routes_json["Resources"]
+        [parameters] = [
+            resource["Properties"].get("Parameters", {})
+            for resource in self.json["Resources"].values()
+            if resource["Type"] == "AWS::CloudFormation::Stack"
+        ]
+        found: dict[str, tuple[dict[str, Any], str]] = {}
+        for resource in nested.values():
+            if resource["Type"] != "AWS::ApiGatewayV2::Route":
+                continue
+            route = resource["Properties"]
+            assert route["RouteKey"] not in found, f"{route['RouteKey']} synthesized twice"
+            integration = nested[route["Target"]["Fn::Join"][1][1]["Ref"]]["Properties"]
+            uri = integration["IntegrationUri"]
+            function = uri.get("Fn::GetAtt", None)
+            if function is None:
+                function = parameters[uri["Ref"]]["Fn::GetAtt"]
+            found[route["RouteKey"]] = (route, function[0])
+        return found
+
     def resources(self, type_: str, props: dict[str, Any] | None = None) -> dict[str, Any]:
         """Resources of ``type_`` whose properties include ``props`` (key by key, exactly)."""
         return {

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 from typing import Any
 
 from coursewave import resources
@@ -14,18 +13,12 @@ from tests.infra.conftest import Build
 
 
 def _routes(build: Build) -> dict[str, dict[str, Any]]:
-    routes = [r["Properties"] for r in build.resources("AWS::ApiGatewayV2::Route").values()]
-    keys = Counter(route["RouteKey"] for route in routes)
-    duplicated = [key for key, count in keys.items() if count > 1]
-    assert not duplicated, f"route keys synthesized more than once: {duplicated}"
-    return {route["RouteKey"]: route for route in routes}
+    return {key: route for key, (route, _function) in build.routes().items()}
 
 
 def _integration_function(build: Build, route: dict[str, Any]) -> str:
     """The logical id of the Lambda function a route's integration invokes."""
-    integration_id = route["Target"]["Fn::Join"][1][1]["Ref"]
-    integration = build.json["Resources"][integration_id]
-    return integration["Properties"]["IntegrationUri"]["Fn::GetAtt"][0]
+    return build.routes()[route["RouteKey"]][1]
 
 
 def test_every_registry_route_becomes_exactly_one_api_route(default: Build) -> None:
@@ -145,9 +138,12 @@ def test_context_sets_the_throttling(full: Build) -> None:
 
 
 def test_one_invoke_permission_per_api_function(each_build: Build) -> None:
-    permissions = each_build.resources(
-        "AWS::Lambda::Permission", {"Principal": "apigateway.amazonaws.com"}
-    )
+    permissions = [  # the integrations, and so their permissions, are in the routes' stack
+        resource
+        for resource in each_build.routes_json["Resources"].values()
+        if resource["Type"] == "AWS::Lambda::Permission"
+        and resource["Properties"].get("Principal") == "apigateway.amazonaws.com"
+    ]
     functions = {route.function for route in each_build.declarations.routes}
     functions.add(each_build.declarations.default_route_function)
 

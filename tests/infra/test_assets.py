@@ -71,7 +71,11 @@ def test_the_function_asset_holds_functions_only(assets: dict[str, Path]) -> Non
     assert "functions/health/handler.py" in files
     assert "functions/registry.py" in files
     assert [f for f in files if _local_only(f)] == []
-    assert {Path(f).suffix for f in files} == {".py", ".pyc"}
+    # Code, plus the certificate worker's subset fonts (nothing else ships as data).
+    data = {f for f in files if Path(f).suffix not in (".py", ".pyc")}
+    assert {Path(f).suffix for f in files} >= {".py", ".pyc"}
+    assert data and all(f.startswith("functions/certificates/fonts/") for f in data), data
+    assert {Path(f).suffix for f in data} == {".ttf"}
 
 
 def test_the_function_asset_ships_bytecode_for_the_runtime(assets: dict[str, Path]) -> None:

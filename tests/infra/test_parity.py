@@ -92,10 +92,9 @@ class Template:
 def cdk_side(build: Build) -> set[tuple[str, str]]:
     t = Template(build)
     found: set[tuple[str, str]] = set()
-    for _, route in t.of_type("AWS::ApiGatewayV2::Route"):
-        integration = route["Target"]["Fn::Join"][1][1]["Ref"]
-        function = t.function(t.props(integration)["IntegrationUri"])
-        found.add(("route", f"{route['RouteKey']} → {function}"))
+    for key, (_route, function_id) in build.routes().items():
+        function = t.function({"Fn::GetAtt": [function_id, "Arn"]})
+        found.add(("route", f"{key} → {function}"))
     delivery_dlqs: set[str] = set()
     for _, rule in t.of_type("AWS::Events::Rule"):
         bus = "coursewave" if rule.get("EventBusName") == {"Ref": t.bus_id} else "default"

@@ -11,10 +11,17 @@ import pytest
 
 from functions import registry
 from functions.analytics import statements
-from functions.analytics.statements import FAILED, PASSED, Row, exam_activity, scored_result
 from tests.support import xapi as rules
 
 BASE = "https://api.coursewave.test"
+EXAM = {
+    "exam_id": "exm_1",
+    "course_id": "crs_1",
+    "user_id": "u-1",
+    "score_percent": 85.5,
+    "passed": True,
+    "graded_at": "2026-12-01T11:00:00Z",
+}
 DATA: dict[str, dict[str, Any]] = {
     "EnrollmentCreated": {
         "enrollment_id": "enr_1",
@@ -48,19 +55,8 @@ DATA: dict[str, dict[str, Any]] = {
         "completed_at": "2026-12-01T10:09:00Z",
         "lesson_count": 2,
     },
-}
-EXAM = {
-    "exam_id": "exm_1",
-    "course_id": "crs_1",
-    "user_id": "u-1",
-    "score_percent": 85.5,
-    "passed": True,
-    "graded_at": "2026-12-01T11:00:00Z",
-}
-# The rows the integrator adds for the assessments domain's events.
-EXAM_ROWS = {
-    "ExamPassed": Row(PASSED, exam_activity, "graded_at", scored_result),
-    "ExamFailed": Row(FAILED, exam_activity, "graded_at", scored_result),
+    "ExamPassed": EXAM,
+    "ExamFailed": EXAM | {"score_percent": 40.0, "passed": False},
 }
 
 
@@ -103,7 +99,7 @@ def test_exam_rows_carry_a_scored_result(
 ) -> None:
     data = EXAM | {"score_percent": percent, "passed": success}
 
-    made = statements.statement(name, "e-exam", data, BASE, rows=EXAM_ROWS)
+    made = statements.statement(name, "e-exam", data, BASE, rows=statements.ROWS)
 
     assert made is not None and rules.problems(made) == []
     assert (
