@@ -4,6 +4,7 @@ import * as session from "../session";
 import { minutes, type Course, type Enrollment, type Progress } from "../types";
 import { button, field, flash, form, h, link, progressBar } from "../ui";
 import { markdown } from "../markdown";
+import { courseExams, examList } from "../exams";
 
 interface Checkout {
   payment_id: string;
@@ -98,7 +99,10 @@ const screen: Screen = {
     // A revoked (refunded) enrollment answers 404: the course can be bought again.
     const active = enrollment !== null;
     const owner = session.currentUser()?.id === course.instructor.id || session.hasRole("admin");
-    const progress = active ? await api<Progress>("GET", `/v1/courses/${course.id}/progress`) : null;
+    const [progress, exams] = await Promise.all([
+      active ? api<Progress>("GET", `/v1/courses/${course.id}/progress`) : null,
+      active || owner ? courseExams(course.id) : null,
+    ]);
     let action: Node;
     if (active && progress) {
       const next = progress.last_lesson_id ?? course.sections[0]?.lessons[0]?.id;
@@ -136,6 +140,8 @@ const screen: Screen = {
       action,
       h("section", { class: "description" }, markdown(course.description)),
       outline(course, active || owner, progress),
+      exams ? examList(exams, owner && !active) : null,
+      owner ? h("p", {}, link(`/teach/courses/${course.id}/exams/new`, "Create an exam")) : null,
     );
   },
 };
