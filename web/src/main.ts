@@ -13,7 +13,7 @@ function renderNav(): void {
   const user = session.currentUser();
   const items: Node[] = [link("/", "Catalog")];
   if (user) {
-    items.push(link("/dashboard", "My learning"));
+    items.push(link("/dashboard", "My learning"), link("/certificates", "Certificates"));
     if (session.hasRole("instructor")) items.push(link("/teach", "Teach"), link("/teach/earnings", "Earnings"));
     if (session.hasRole("admin")) {
       items.push(

@@ -3,6 +3,7 @@
 import { api, ApiError } from "../../api";
 import { type Answer, type Attempt, type Exam, type Question, type Result, standingText } from "../../exams";
 import type { Screen } from "../../router";
+import type { Progress } from "../../types";
 import { button, errorBox, flash, h, link, loading } from "../../ui";
 
 interface Grade {
@@ -188,6 +189,15 @@ function attemptView(exam: Exam, attempt: Attempt, done: (grade: Grade) => void)
   );
 }
 
+/** After a pass: the certificate once the whole course is done, else the way back to it. */
+async function nextStep(exam: Exam): Promise<HTMLElement> {
+  const progress = await api<Progress>("GET", `/v1/courses/${exam.course_id}/progress`).catch(() => null);
+  if (progress?.percent === 100) {
+    return h("p", {}, link(`/certificates?course=${encodeURIComponent(exam.course_id)}`, "Get my certificate", { class: "button" }));
+  }
+  return h("p", {}, "Complete the remaining lessons of the course to earn its certificate.");
+}
+
 const screen: Screen = {
   title: "Exam",
   async render(params) {
@@ -209,8 +219,9 @@ const screen: Screen = {
       body.replaceChildren(
         attemptView(exam, attempt, (grade) => {
           body.replaceChildren(resultView(exam, grade, attempt.questions), startButton("Try again"));
-          void refresh().then(() => {
+          void refresh().then(async () => {
             if (exam.my_standing?.attempts_left === 0) body.querySelector(".start")?.remove();
+            if (grade.passed) body.append(await nextStep(exam));
           });
           (body.querySelector("#result-title") as HTMLElement | null)?.focus();
         }),
