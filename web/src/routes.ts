@@ -9,6 +9,12 @@ export const ROUTES: Route[] = [
   { path: "/forgot-password", access: "public", load: () => import("./screens/forgot") },
   { path: "/reset-password", access: "public", load: () => import("./screens/reset") },
   { path: "/courses/:course", access: "public", load: () => import("./screens/course") },
+  // Where notifications lead (their `link`): parts of the course page, the course editor, payments.
+  { path: "/courses", access: "public", load: () => import("./screens/catalog") },
+  { path: "/courses/:course/edit", access: "instructor", load: () => import("./screens/teach/edit") },
+  { path: "/courses/:course/:part", access: "public", load: () => import("./screens/course") },
+  { path: "/me/payments", access: "user", load: () => import("./screens/dashboard") },
+  { path: "/notifications", access: "user", load: () => import("./screens/notifications") },
   { path: "/learn/:course/:lesson", access: "user", load: () => import("./screens/lesson") },
   { path: "/payments/:payment", access: "user", load: () => import("./screens/payment") },
   { path: "/dashboard", access: "user", load: () => import("./screens/dashboard") },

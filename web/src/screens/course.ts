@@ -5,6 +5,7 @@ import { minutes, type Course, type Enrollment, type Progress } from "../types";
 import { button, field, flash, form, h, link, progressBar } from "../ui";
 import { markdown } from "../markdown";
 import { courseExams, examList } from "../exams";
+import { community } from "../community";
 
 interface Checkout {
   payment_id: string;
@@ -93,6 +94,8 @@ function outline(course: Course, canOpen: boolean, progress: Progress | null): H
 const screen: Screen = {
   title: "Course",
   async render(params) {
+    // Notification links lead to a part of the page: /courses/{id}/comments, …/reviews, …/announcements.
+    const part = params.part;
     const course = await api<Course>("GET", `/v1/courses/${encodeURIComponent(params.course ?? "")}`);
     document.title = `${course.title} · Coursewave`;
     const enrollment = await myEnrollment(course.id);
@@ -124,7 +127,7 @@ const screen: Screen = {
     } else {
       action = buyForm(course);
     }
-    return h(
+    const article = h(
       "article",
       { class: "course" },
       h("h1", {}, course.title),
@@ -142,7 +145,10 @@ const screen: Screen = {
       outline(course, active || owner, progress),
       exams ? examList(exams, owner && !active) : null,
       owner ? h("p", {}, link(`/teach/courses/${course.id}/exams/new`, "Create an exam")) : null,
+      ...community({ courseId: course.id, learner: active, owner, admin: session.hasRole("admin") }, course.status === "published"),
     );
+    if (part) window.setTimeout(() => article.querySelector<HTMLElement>(`#${CSS.escape(part)} h2`)?.focus(), 0);
+    return article;
   },
 };
 export default screen;
