@@ -22,6 +22,7 @@ function renderNav(): void {
     if (session.hasRole("instructor")) items.push(link("/teach", "Teach"), link("/teach/earnings", "Earnings"));
     if (session.hasRole("admin")) {
       items.push(
+        link("/admin/stats", "Stats"),
         link("/admin/users", "Users"),
         link("/admin/coupons", "Coupons"),
         link("/admin/payments", "Payments"),

@@ -24,11 +24,13 @@ export const ROUTES: Route[] = [
   { path: "/teach/new", access: "instructor", load: () => import("./screens/teach/new") },
   { path: "/teach/courses/:course", access: "instructor", load: () => import("./screens/teach/edit") },
   { path: "/teach/courses/:course/students", access: "instructor", load: () => import("./screens/teach/students") },
+  { path: "/teach/courses/:course/stats", access: "instructor", load: () => import("./screens/teach/stats") },
   { path: "/teach/courses/:course/exams/new", access: "instructor", load: () => import("./screens/teach/exam") },
   { path: "/exams/:exam", access: "user", load: () => import("./screens/exams/take") },
   { path: "/teach/earnings", access: "instructor", load: () => import("./screens/teach/earnings") },
   { path: "/admin/users", access: "admin", load: () => import("./screens/admin/users") },
   { path: "/admin/coupons", access: "admin", load: () => import("./screens/admin/coupons") },
   { path: "/admin/payments", access: "admin", load: () => import("./screens/admin/payments") },
+  { path: "/admin/stats", access: "admin", load: () => import("./screens/admin/stats") },
   { path: "/admin/audit-log", access: "admin", load: () => import("./screens/admin/audit") },
 ];
