@@ -25,6 +25,7 @@ BENCHMARKS = (
     "payments",
     "grading",
     "transcode",
+    "certificate_issue",
 )
 
 

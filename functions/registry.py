@@ -34,6 +34,8 @@ UNSUBSCRIBE_SECRET = "unsubscribe_token_secret"  # noqa: S105 - resources.UNSUBS
 EVENT_LAKE = "event_lake"
 # The LRS of xAPI statements: resources.XAPI_LRS_ENDPOINT and its secret (read access).
 XAPI = "xapi"
+# The certificates' KMS signing key (resources.CERTIFICATE_SIGNING_KEY): kms:Sign, GetPublicKey.
+CERTIFICATE_SIGNING = "certificate_signing_key"
 
 
 @dataclass(frozen=True)
@@ -372,6 +374,24 @@ FUNCTIONS += (
         timeout_seconds=60,
         description="Sends xAPI 1.0.3 statements of learning events to the configured LRS",
     ),
+    # Certificates (docs/certificates.md). The API function signs nothing and renders nothing:
+    # it reads the public key (JWKS) and presigns PDF downloads. The worker imports the PDF
+    # library (fpdf2, ~375 ms of cold import) and signs with the KMS key.
+    FunctionDecl(
+        name="certificates",
+        module="functions.certificates.handler",
+        uses=frozenset({TABLE, CERTIFICATES, CERTIFICATE_SIGNING}),
+        description="Certificates, public verification, the issuer Profile and its JWKS",
+    ),
+    FunctionDecl(
+        name="certificates-worker",
+        module="functions.certificates.consumer",
+        uses=frozenset({TABLE, CERTIFICATES, CERTIFICATE_SIGNING}),
+        memory_mb=1024,
+        timeout_seconds=60,
+        description="Earns, renders (PDF), signs (Open Badges VC-JWT) and revokes "
+        "certificates; erases a deleted holder's PDFs",
+    ),
 )
 
 # Unknown routes reach this function, so their 404 carries the error envelope in AWS too.
@@ -448,6 +468,32 @@ CONSUMERS: tuple[ConsumerDecl, ...] = (
         detail_types=("Email Bounced", "Email Complaint Received"),
         on_default_bus=True,
         visibility_timeout_seconds=360,
+    ),
+    # Certificates: earned on CourseCompleted / ExamPassed (whichever comes last), made from our
+    # own CertificateRequested, revoked on a refund (the notifications domain emails the holder).
+    ConsumerDecl(
+        name="certificates-events",
+        function="certificates-worker",
+        sources=(
+            "coursewave.enrollment",
+            "coursewave.assessments",
+            "coursewave.certificates",
+            "coursewave.payments",
+        ),
+        detail_types=(
+            "CourseCompleted",
+            "ExamPassed",
+            "CertificateRequested",
+            "PaymentRefunded",
+        ),
+        batch_size=5,
+        visibility_timeout_seconds=120,
+    ),
+    ConsumerDecl(
+        name="certificates-erasure",
+        function="certificates-worker",
+        sources=("coursewave.users",),
+        detail_types=("UserDeleted",),
     ),
     # The transcode workflow's work queue (sqs:sendMessage.waitForTaskToken). The worker keeps a
     # message hidden while it works (workers/transcode/keepalive.py), so the timeout only bounds

@@ -18,6 +18,7 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kinesisfirehose as firehose
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sqs as sqs
@@ -82,6 +83,7 @@ USER_POOL_ACTIONS = tuple(
 )
 MAIL_ACTIONS = ("ses:SendEmail", "ses:SendRawEmail")
 SECRET_READ_ACTIONS = ("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret")
+SIGNING_KEY_ACTIONS = ("kms:Sign", "kms:GetPublicKey")
 TASK_TOKEN_ACTIONS = (
     "states:SendTaskSuccess",
     "states:SendTaskFailure",
@@ -128,6 +130,8 @@ class Platform:
     # The event lake's delivery stream, and the LRS endpoint given in context (None: no xAPI).
     event_lake: firehose.IDeliveryStream | None = None
     xapi_lrs_endpoint: str | None = None
+    # Asymmetric KMS keys (resources.SIGNING_KEYS), by their env name.
+    signing_keys: Mapping[str, kms.IKey] = field(default_factory=dict)
 
 
 @dataclass
@@ -278,6 +282,17 @@ def _xapi(platform: Platform, access: Access, _serves_http: bool) -> None:
         access.env[resources.XAPI_LRS_ENDPOINT.env] = platform.xapi_lrs_endpoint
 
 
+def _signing_key(decl: resources.SigningKeyDecl) -> Callable[[Platform, Access, bool], None]:
+    """Sign with the key and read its public half; no decrypt, no key administration."""
+
+    def grant(platform: Platform, access: Access, _serves_http: bool) -> None:
+        key = platform.signing_keys[decl.env]
+        access.env[decl.env] = key.key_arn
+        access.add(SIGNING_KEY_ACTIONS, [key.key_arn])
+
+    return grant
+
+
 USES: dict[str, Callable[[Platform, Access, bool], None]] = {
     registry.TABLE: _table,
     registry.BUS: _bus,
@@ -290,6 +305,7 @@ USES: dict[str, Callable[[Platform, Access, bool], None]] = {
     registry.PAYMENTS: _payments,
     registry.EVENT_LAKE: _event_lake,
     registry.XAPI: _xapi,
+    registry.CERTIFICATE_SIGNING: _signing_key(resources.CERTIFICATE_SIGNING_KEY),
 }
 
 

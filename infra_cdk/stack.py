@@ -28,6 +28,7 @@ from infra_cdk.monitoring import Monitoring
 from infra_cdk.naming import Names
 from infra_cdk.schedules import Schedules
 from infra_cdk.settings import Settings, SettingsError, client_id_key
+from infra_cdk.signing_keys import SigningKeys
 from infra_cdk.storage import Storage
 from infra_cdk.web_app import WebApp
 from infra_cdk.workers import ContainerWorkers
@@ -86,6 +87,7 @@ class CoursewaveStack(Stack):
             if settings.mail
             else None
         )
+        signing_keys = SigningKeys(self, "SigningKeys", names=names)
         operator_secrets = OperatorSecrets(self, "OperatorSecrets", names=names)
         media = MediaDelivery(
             self,
@@ -128,6 +130,7 @@ class CoursewaveStack(Stack):
             payment_values=settings.payment_values,
             event_lake=lake.stream,
             xapi_lrs_endpoint=settings.xapi_lrs_endpoint,
+            signing_keys=signing_keys.keys,
         )
         functions = Functions(
             self,
@@ -218,6 +221,10 @@ class CoursewaveStack(Stack):
             **{
                 f"{decl.logical_id}Name": storage.buckets[decl.env].bucket_name
                 for decl in resources.BUCKETS
+            },
+            **{
+                f"{decl.logical_id}Arn": signing_keys.keys[decl.env].key_arn
+                for decl in resources.SIGNING_KEYS
             },
         }
         if identity.hosted_domain_url:

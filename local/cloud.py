@@ -130,6 +130,7 @@ def provision(endpoint: str | None) -> Provisioned:
     _user_pool(out)
     _mail(out)
     _secrets(out)
+    _signing_keys(out)
     _operator_secrets(out)
     _state_machines(out)
     apply_environment(out.env)
@@ -366,6 +367,16 @@ def _secrets(out: Provisioned) -> None:
             Name=f"coursewave-local-{decl.logical_id}", SecretString=secrets.token_urlsafe(48)
         )
         out.env[decl.env] = secret["ARN"]
+
+
+def _signing_keys(out: Provisioned) -> None:
+    """Asymmetric KMS keys, created in moto as the stack creates them in AWS (moto signs)."""
+    kms = _client("kms")
+    for decl in resources.SIGNING_KEYS:
+        key = kms.create_key(
+            KeySpec=decl.key_spec, KeyUsage="SIGN_VERIFY", Description=decl.purpose
+        )["KeyMetadata"]
+        out.env[decl.env] = key["KeyId"]
 
 
 def _operator_secrets(out: Provisioned) -> None:

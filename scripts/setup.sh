@@ -43,6 +43,14 @@ if ! command -v chromium >/dev/null; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
 step "Chromium: $(chromium --version 2>/dev/null || echo 'installed')"
+# The certificate tests read the PDFs' text back with pdftotext (poppler-utils).
+if ! command -v pdftotext >/dev/null; then
+  step "Installing poppler-utils (pdftotext, for the certificate tests)"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq poppler-utils >/dev/null
+fi
+step "pdftotext: $(pdftotext -v 2>&1 | head -n 1)"
 
 step "Installing Node packages (aws-cdk@2 CLI, swagger-ui-dist)"
 command -v npm >/dev/null || { echo "Node.js 20+ with npm is required"; exit 1; }

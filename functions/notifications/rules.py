@@ -32,6 +32,7 @@ from functions.notifications.domain import (
 AUTH, USERS = "coursewave.auth", "coursewave.users"
 ENROLLMENT, PAYMENTS, MEDIA = "coursewave.enrollment", "coursewave.payments", "coursewave.media"
 ASSESSMENTS, COMMUNITY = "coursewave.assessments", "coursewave.community"
+CERTIFICATES = "coursewave.certificates"
 
 RULES: tuple[Rule, ...] = (
     # -- account (transactional: always sent, no unsubscribe) -----------------------------------
@@ -135,6 +136,17 @@ RULES: tuple[Rule, ...] = (
         body="Hello {name}, you scored {score_percent}% in an exam of {course_title}; the pass "
         "mark is {pass_percent}%. Review the lessons and try again if attempts remain.",
         link="/exams/{exam_id}",
+    ),
+    Rule(
+        name="certificate-issued",
+        source=CERTIFICATES,
+        detail_type="CertificateIssued",
+        type="certificate",
+        recipients=Recipients(USER, "user_id"),
+        title="Your certificate for {course_title}",
+        body="Congratulations, {name}! You completed {course_title} and your certificate is "
+        "ready. Anyone can verify it at {verification_url}",
+        link="/certificates",
     ),
     # -- community -----------------------------------------------------------------------------
     Rule(

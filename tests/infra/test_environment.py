@@ -56,6 +56,7 @@ USE_ENV: dict[str, frozenset[str]] = {
     registry.PAYMENTS: frozenset(resources.PAYMENTS_ENV),
     registry.EVENT_LAKE: frozenset({resources.EVENT_LAKE.env}),
     registry.XAPI: frozenset({resources.XAPI_LRS_SECRET.env, resources.XAPI_LRS_ENDPOINT.env}),
+    registry.CERTIFICATE_SIGNING: frozenset({resources.CERTIFICATE_SIGNING_KEY.env}),
     **{use_name(decl): frozenset({decl.env}) for decl in resources.SECRETS},
     **{decl.env: frozenset({decl.env}) for decl in resources.QUEUES},
 }

@@ -13,6 +13,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from coursewave import resources
+from coursewave.config import reset_settings
 from coursewave.events import OUTBOX_RETENTION
 from functions import registry
 from functions.users.public import ERASED_NAME, erased_email
@@ -25,8 +29,10 @@ from tests.support.personas import Personas
 PRIVACY = Path(__file__).resolve().parents[3] / "docs" / "privacy.md"
 
 # What may still hold the name or email after deletion (docs/privacy.md, "Kept after deletion"):
-# events in the transactional outbox that carry them, until the outbox's TTL removes them.
+# events in the transactional outbox that carry them, until the outbox's TTL removes them; the
+# name printed on a certificate, in its public verification record (never the email).
 RETAINED_EVENTS = {"UserRegistered"}
+RETAINED_NAME = {"Certificate"}
 
 
 def _erasure_consumers() -> list[registry.ConsumerDecl]:
@@ -43,8 +49,11 @@ def _holders(items: list[dict[str, Any]], *needles: str) -> list[dict[str, Any]]
     return [item for item in items if any(n in json.dumps(item).lower() for n in lowered)]
 
 
-def _is_retained(item: dict[str, Any]) -> bool:
-    """An outbox copy of a listed event that its TTL removes within the outbox's retention."""
+def _is_retained(item: dict[str, Any], email: str = "") -> bool:
+    """An outbox copy of a listed event that its TTL removes within the outbox's retention, or
+    a certificate's record (the name printed on it; an email there is not retained)."""
+    if item.get("entity", {}).get("S") in RETAINED_NAME:
+        return bool(email) and email.lower() not in json.dumps(item).lower()
     if item.get("entity", {}).get("S") != "OutboxEvent":
         return False
     if item.get("detail_type", {}).get("S") not in RETAINED_EVENTS:
@@ -68,8 +77,10 @@ def _leaver(platform: Platform, personas: Personas, name: str) -> tuple[Identity
 
 
 def test_a_deleted_account_leaves_its_name_and_email_only_in_the_retention_list(
-    platform: Platform, personas: Personas
+    platform: Platform, personas: Personas, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv(resources.PUBLIC_BASE_URL.env, "https://api.coursewave.test")
+    reset_settings()
     name = "Zebulon Quartermaine"
     _, session = _leaver(platform, personas, name)
     leaver = _as(session, "student", "instructor")
@@ -112,6 +123,11 @@ def test_a_deleted_account_leaves_its_name_and_email_only_in_the_retention_list(
         json_body={"answers": {attempt["questions"][0]["id"]: f"I am {name}"}},
     )
     assert saved.status == 204, saved.body
+    # earns a certificate: a course completed
+    earned = build_course(platform, personas.instructor, lessons=1)
+    enroll(platform, earned.id, leaver)
+    done = f"/v1/courses/{earned.id}/lessons/{earned.lesson_ids[0]}/complete"
+    ok(platform.call("POST", done, caller=leaver))
     platform.drain()
     before = _holders(table_snapshot(platform), session.email, name)
     assert {i["entity"]["S"] for i in before} >= {
@@ -123,6 +139,7 @@ def test_a_deleted_account_leaves_its_name_and_email_only_in_the_retention_list(
         "Review",
         "ExamAttempt",
         "Notification",  # the welcome and the enrollment notification greet the learner by name
+        "Certificate",
     }
 
     deleted = platform.call("DELETE", "/v1/me", headers=session.auth)
@@ -130,7 +147,13 @@ def test_a_deleted_account_leaves_its_name_and_email_only_in_the_retention_list(
     platform.drain()
 
     left = [i for i in _holders(table_snapshot(platform), session.email, name)]
-    assert [(i["PK"]["S"], i["SK"]["S"]) for i in left if not _is_retained(i)] == []
+    kept = [(i["PK"]["S"], i["SK"]["S"]) for i in left if not _is_retained(i, session.email)]
+    assert kept == []
+    # the certificate still verifies, under the name printed on it; its PDF is gone
+    (certificate,) = [i for i in left if i["entity"]["S"] == "Certificate"]
+    assert "pdf_key" not in certificate
+    verified = ok(platform.call("GET", f"/v1/verify/{certificate['certificate_id']['S']}"))
+    assert verified["valid"] is True and verified["learner_name"] == name
     # the roster keeps the learner's progress, under the anonymised identity
     (student,) = ok(
         platform.call("GET", f"/v1/courses/{course.id}/students", caller=personas.instructor)
@@ -198,6 +221,7 @@ def test_every_erasure_consumer_is_idempotent_and_reports_only_what_failed(
         "courses-erasure",
         "community-erasure",
         "notifications-events",
+        "certificates-erasure",
     }
 
     for decl in consumers:
@@ -247,6 +271,7 @@ def test_every_domain_that_copies_a_name_or_an_email_consumes_user_deleted() -> 
         "AuditEntry",
         "Comment",
         "Review",
+        "Certificate",
     ):
         assert f"`{entity}`" in text, entity
 

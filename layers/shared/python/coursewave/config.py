@@ -32,6 +32,9 @@ class Settings(BaseModel):
     media_bucket: str | None = Field(default=None, alias=resources.MEDIA_BUCKET.env)
     certificates_bucket: str | None = Field(default=None, alias=resources.CERTIFICATES_BUCKET.env)
     exports_bucket: str | None = Field(default=None, alias=resources.EXPORTS_BUCKET.env)
+    certificate_signing_key_id: str | None = Field(
+        default=None, alias=resources.CERTIFICATE_SIGNING_KEY.env
+    )
     transcode_queue_url: str | None = Field(default=None, alias=resources.TRANSCODE_QUEUE.env)
     mail_from: str | None = Field(default=None, alias=resources.MAIL_FROM.env)
     mail_configuration_set: str | None = Field(

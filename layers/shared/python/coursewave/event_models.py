@@ -454,6 +454,53 @@ class GradebookExportRequested(EventData):
     requested_at: Timestamp
 
 
+class CertificateRequested(EventData):
+    """Internal to certificates (source coursewave.certificates): a certificate was claimed for
+    a (learner, course), automatically (`source` automatic: every lesson completed and every
+    required exam passed) or by an admin (`manual`, `requested_by` the admin). The certificates
+    worker renders its PDF, signs its credential and issues it."""
+
+    publisher = "certificates"
+
+    certificate_id: Id
+    user_id: Id
+    course_id: Id
+    source: Literal["automatic", "manual"]
+    requested_by: Id | None
+    requested_at: Timestamp
+
+
+class CertificateIssued(EventData):
+    """A certificate was issued, exactly once per (learner, course) (source
+    coursewave.certificates): its PDF is stored, its Open Badges 3.0 credential signed, and it
+    verifies at `verification_url` from this moment. Carries no name: consumers that show one
+    read the certificate."""
+
+    publisher = "certificates"
+
+    certificate_id: Id
+    user_id: Id
+    course_id: Id
+    source: Literal["automatic", "manual"]
+    issued_at: Timestamp
+    verification_url: Id
+
+
+class CertificateRevoked(EventData):
+    """A certificate was revoked (source coursewave.certificates): by an admin (`reason` their
+    text) or because the course's payment was refunded (`reason` "refunded"). Verification
+    answers valid false with the reason from the same transaction on."""
+
+    publisher = "certificates"
+
+    certificate_id: Id
+    user_id: Id
+    course_id: Id
+    reason: str = Field(min_length=1, max_length=500)
+    revoked_by: Id
+    revoked_at: Timestamp
+
+
 EVENTS: dict[str, type[EventData]] = {
     model.detail_type(): model
     for model in (
@@ -483,6 +530,9 @@ EVENTS: dict[str, type[EventData]] = {
         ExamDeadlineSet,
         ExamRegradeRequested,
         GradebookExportRequested,
+        CertificateRequested,
+        CertificateIssued,
+        CertificateRevoked,
     )
 }
 

@@ -69,6 +69,18 @@ class OperatorSecretDecl:
 
 
 @dataclass(frozen=True)
+class SigningKeyDecl:
+    """An asymmetric KMS key the stack owns (the local runner: in moto); functions receive its
+    id in ``env`` and sign with ``signing_algorithm`` (the private key never leaves KMS)."""
+
+    logical_id: str
+    env: str
+    purpose: str
+    key_spec: str
+    signing_algorithm: str
+
+
+@dataclass(frozen=True)
 class BusDecl:
     logical_id: str
     env: str
@@ -329,6 +341,16 @@ PAYMENT_VALUES = (
 # The environment the ``payments`` use (functions/registry.py PAYMENTS) sets on a function.
 PAYMENTS_ENV = (PAYMENTS_SECRET.env, *(decl.env for decl in PAYMENT_VALUES))
 
+# Certificates (docs/certificates.md): the key that signs Open Badges credentials (VC-JWT RS256).
+CERTIFICATE_SIGNING_KEY = SigningKeyDecl(
+    logical_id="CertificateSigningKey",
+    env="CERTIFICATE_SIGNING_KEY_ID",
+    purpose="signs certificates' Open Badges 3.0 credentials (VC-JWT, RS256)",
+    key_spec="RSA_2048",
+    signing_algorithm="RSASSA_PKCS1_V1_5_SHA_256",
+)
+SIGNING_KEYS = (CERTIFICATE_SIGNING_KEY,)
+
 EVENT_BUS = BusDecl(logical_id="EventBus", env="EVENT_BUS_NAME", name="coursewave")
 
 TRANSCODE_QUEUE = QueueDecl(name="transcode", env="TRANSCODE_QUEUE_URL")
@@ -423,6 +445,7 @@ def declared_env_names() -> frozenset[str]:
             EVENT_BUS.env,
             *(decl.env for decl in BUCKETS),
             *(decl.env for decl in SECRETS),
+            *(decl.env for decl in SIGNING_KEYS),
             *(decl.env for decl in QUEUES),
             *(decl.env for decl in VALUES),
             *PAYMENTS_ENV,
