@@ -69,7 +69,8 @@ export function chart(spec: ChartSpec): HTMLElement {
       responsive: true,
       maintainAspectRatio: false,
       animation: false, // drawn at once: nothing moves for people who get motion sick, tests see it drawn
-      scales: { x: { beginAtZero: true }, y: { beginAtZero: true } },
+      // Counts have whole ticks; money and percents keep Chart.js's own steps.
+      scales: { x: { beginAtZero: true, ticks: { precision: spec.format ? undefined : 0 } }, y: { beginAtZero: true, ticks: { precision: spec.format ? undefined : 0 } } },
       plugins: { legend: { display: spec.series.length > 1 }, tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${format(Number(item.raw))}` } } },
     },
   };

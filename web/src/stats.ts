@@ -56,6 +56,7 @@ export async function rangedDashboard(path: string, query: URLSearchParams, buil
       history.replaceState(null, "", search.size ? `${path}?${search}` : path);
     },
   );
+  element.classList.add("filters");
   try {
     await show({ from: query.get("from") ?? undefined, to: query.get("to") ?? undefined });
   } catch (error) {
