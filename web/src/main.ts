@@ -5,6 +5,7 @@ import { loadConfig } from "./config";
 import { ROUTES } from "./routes";
 import { start } from "./router";
 import * as session from "./session";
+import { refreshBadge, watchBadge } from "./notifications";
 import { button, flash, h, link } from "./ui";
 
 function renderNav(): void {
@@ -13,10 +14,15 @@ function renderNav(): void {
   const user = session.currentUser();
   const items: Node[] = [link("/", "Catalog")];
   if (user) {
-    items.push(link("/dashboard", "My learning"));
+    items.push(
+      link("/dashboard", "My learning"),
+      link("/certificates", "Certificates"),
+      h("a", { href: "/notifications" }, "Notifications ", h("span", { id: "unread-badge", class: "badge", hidden: true })),
+    );
     if (session.hasRole("instructor")) items.push(link("/teach", "Teach"), link("/teach/earnings", "Earnings"));
     if (session.hasRole("admin")) {
       items.push(
+        link("/admin/stats", "Stats"),
         link("/admin/users", "Users"),
         link("/admin/coupons", "Coupons"),
         link("/admin/payments", "Payments"),
@@ -28,6 +34,7 @@ function renderNav(): void {
     items.push(link("/login", "Log in"), link("/signup", "Sign up"));
   }
   nav.replaceChildren(h("ul", {}, ...items.map((item) => h("li", {}, item))));
+  if (user) void refreshBadge();
 }
 
 async function boot(): Promise<void> {
@@ -42,6 +49,7 @@ async function boot(): Promise<void> {
     }
   }
   renderNav();
+  watchBadge();
   start(ROUTES);
 }
 

@@ -18,6 +18,9 @@ export interface Route {
   load: () => Promise<{ default: Screen }>;
 }
 
+/** Dispatched on window after each screen is shown (the header refreshes its unread badge). */
+export const NAVIGATED = "coursewave:navigated";
+
 let routes: Route[] = [];
 let renderSeq = 0;
 
@@ -81,7 +84,10 @@ export async function render(): Promise<void> {
   try {
     const screen = (await route.load()).default;
     const node = await screen.render(params, new URLSearchParams(window.location.search));
-    if (seq === renderSeq) show(main, screen.title, node);
+    if (seq === renderSeq) {
+      show(main, screen.title, node);
+      window.dispatchEvent(new Event(NAVIGATED));
+    }
   } catch (error) {
     if (seq !== renderSeq) return;
     const message = (error as Error)?.message ?? String(error);

@@ -33,13 +33,26 @@ SCREENS = {
         "/reset-password",
         f"/courses/{slugify(DEMO_COURSE)}",
     ],
-    "student@demo.coursewave.dev": ["/dashboard", f"/courses/{slugify(DEMO_COURSE)}"],
-    "instructor@demo.coursewave.dev": ["/teach", "/teach/new", "/teach/earnings"],
+    "student@demo.coursewave.dev": [
+        "/dashboard",
+        f"/courses/{slugify(DEMO_COURSE)}",
+        "/notifications",
+        "/certificates",
+    ],
+    "instructor@demo.coursewave.dev": [
+        "/teach",
+        "/teach/new",
+        "/teach/earnings",
+        f"/courses/{slugify(DEMO_COURSE)}",
+        f"/teach/courses/{slugify(DEMO_COURSE)}/stats",
+        f"/teach/courses/{slugify(DEMO_COURSE)}/exams/new",
+    ],
     "admin@demo.coursewave.dev": [
         "/admin/users",
         "/admin/coupons",
         "/admin/payments",
         "/admin/audit-log",
+        "/admin/stats",
     ],
 }
 

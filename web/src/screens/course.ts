@@ -4,6 +4,8 @@ import * as session from "../session";
 import { minutes, type Course, type Enrollment, type Progress } from "../types";
 import { button, field, flash, form, h, link, progressBar } from "../ui";
 import { markdown } from "../markdown";
+import { courseExams, examList } from "../exams";
+import { community } from "../community";
 
 interface Checkout {
   payment_id: string;
@@ -92,13 +94,18 @@ function outline(course: Course, canOpen: boolean, progress: Progress | null): H
 const screen: Screen = {
   title: "Course",
   async render(params) {
+    // Notification links lead to a part of the page: /courses/{id}/comments, …/reviews, …/announcements.
+    const part = params.part;
     const course = await api<Course>("GET", `/v1/courses/${encodeURIComponent(params.course ?? "")}`);
     document.title = `${course.title} · Coursewave`;
     const enrollment = await myEnrollment(course.id);
     // A revoked (refunded) enrollment answers 404: the course can be bought again.
     const active = enrollment !== null;
     const owner = session.currentUser()?.id === course.instructor.id || session.hasRole("admin");
-    const progress = active ? await api<Progress>("GET", `/v1/courses/${course.id}/progress`) : null;
+    const [progress, exams] = await Promise.all([
+      active ? api<Progress>("GET", `/v1/courses/${course.id}/progress`) : null,
+      active || owner ? courseExams(course.id) : null,
+    ]);
     let action: Node;
     if (active && progress) {
       const next = progress.last_lesson_id ?? course.sections[0]?.lessons[0]?.id;
@@ -120,7 +127,7 @@ const screen: Screen = {
     } else {
       action = buyForm(course);
     }
-    return h(
+    const article = h(
       "article",
       { class: "course" },
       h("h1", {}, course.title),
@@ -136,7 +143,12 @@ const screen: Screen = {
       action,
       h("section", { class: "description" }, markdown(course.description)),
       outline(course, active || owner, progress),
+      exams ? examList(exams, owner && !active) : null,
+      owner ? h("p", {}, link(`/teach/courses/${course.id}/exams/new`, "Create an exam")) : null,
+      ...community({ courseId: course.id, learner: active, owner, admin: session.hasRole("admin") }, course.status === "published"),
     );
+    if (part) window.setTimeout(() => article.querySelector<HTMLElement>(`#${CSS.escape(part)} h2`)?.focus(), 0);
+    return article;
   },
 };
 export default screen;

@@ -1,11 +1,13 @@
 import { api, formatMoney, type Page } from "../api";
 import type { Screen } from "../router";
 import * as session from "../session";
+import { type CertificateCard, day } from "../certificates";
 import type { CourseSummary, Payment } from "../types";
 import { h, link, progressBar, table, when } from "../ui";
 
 interface Dashboard {
   enrollments: Array<{ course: CourseSummary; progress_percent: number; status: string; last_lesson_id: string | null; completed_at: string | null }>;
+  certificates: CertificateCard[];
   notifications_unread: number;
 }
 
@@ -40,6 +42,17 @@ const screen: Screen = {
       h("h1", {}, `Welcome, ${session.currentUser()?.name ?? ""}`),
       h("h2", {}, "My courses"),
       courses,
+      h("h2", {}, "My certificates"),
+      dashboard.certificates.length
+        ? h(
+            "ul",
+            { "aria-label": "My certificates" },
+            ...dashboard.certificates.map((cert) =>
+              h("li", {}, link(`/verify/${encodeURIComponent(cert.id)}`, cert.course_title), h("span", { class: "meta" }, ` issued ${day(cert.issued_at)}`)),
+            ),
+          )
+        : h("p", {}, "No certificate yet."),
+      h("p", {}, link("/certificates", "All my certificates and their PDFs")),
       h("h2", {}, "My payments"),
       payments.items.length
         ? table(

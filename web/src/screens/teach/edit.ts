@@ -113,7 +113,7 @@ const screen: Screen = {
       {},
       h("h1", {}, course.title),
       h("p", { class: "meta" }, `Status: `, h("strong", { id: "course-status" }, course.status), ` · ${formatMoney(course.price)} · ${course.lesson_count} lessons`),
-      h("div", { class: "actions" }, publish, link(`/courses/${course.slug}`, "View course page"), link(`/teach/courses/${course.id}/students`, "Students")),
+      h("div", { class: "actions" }, publish, link(`/courses/${course.slug}`, "View course page"), link(`/teach/courses/${course.id}/students`, "Students"), link(`/teach/courses/${course.id}/exams/new`, "Create an exam"), link(`/teach/courses/${course.id}/stats`, "Course stats")),
       ...course.sections.map((section) =>
         h(
           "section",
