@@ -35,7 +35,7 @@ def _new_student(stack: LocalStack) -> str:
     code = None
     while code is None and time.monotonic() < deadline:
         for mail in stack.mailbox(email):
-            found = re.search(r"\b(\d{6})\b", mail["text"])
+            found = re.search(r"code is (\d{6})\b", mail["text"])
             code = found.group(1) if found else None
         time.sleep(0.2)
     assert code, f"no confirmation code reached {email}"

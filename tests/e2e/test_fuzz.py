@@ -39,7 +39,7 @@ ADMIN = "admin@demo.coursewave.dev"
 # coursewave.config.Settings.auth_rate_limit_ip_factor): every fuzzed request and every persona
 # comes from 127.0.0.1.
 RATE_LIMIT_IP_FACTOR = "100000"
-CODE = re.compile(r"\b(\d{6})\b")
+CODE = re.compile(r"code is (\d{6})\b")  # not a number in the name before it
 # API Gateway's JWT authorizer answers a missing or bad token itself, with this body (not our
 # envelope); the OpenAPI document says so on every route behind it.
 GATEWAY_401 = {"message": "Unauthorized"}

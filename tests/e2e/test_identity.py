@@ -25,7 +25,7 @@ def _code(stack: LocalStack, email: str, subject: str, deadline: float = 15.0) -
     while time.monotonic() < until:
         for mail in stack.mailbox(email):
             if mail["subject"] == subject:
-                return re.search(r"\b(\d{6})\b", mail["text"]).group(1)  # type: ignore[union-attr]
+                return re.search(r"code is (\d{6})\b", mail["text"]).group(1)  # type: ignore[union-attr]
         time.sleep(0.2)
     raise AssertionError(f"no '{subject}' email reached {email}")
 

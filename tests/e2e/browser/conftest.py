@@ -125,7 +125,7 @@ def confirmation_code(stack: LocalStack, email: str, subject: str = VERIFY_SUBJE
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         for mail in stack.mailbox(email):
-            found = re.search(r"\b(\d{6})\b", mail["text"])
+            found = re.search(r"code is (\d{6})\b", mail["text"])
             if mail["subject"] == subject and found:
                 return found.group(1)
         time.sleep(0.2)

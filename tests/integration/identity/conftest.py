@@ -30,7 +30,7 @@ from tests.support.personas import Personas
 
 PASSWORD = "Pass-word-2026"
 FRONTEND = "http://localhost:5173/auth/callback"
-CODE = re.compile(r"\b(\d{6})\b")
+CODE = re.compile(r"code is (\d{6})\b")  # not a number in the name before it
 
 
 @dataclass
