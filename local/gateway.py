@@ -284,7 +284,10 @@ def serve(
                 self.wfile.write(body)
             if gateway.log:
                 elapsed = (time.perf_counter() - started) * 1000
-                gateway.log(f"{self.command} {self.path} → {status} ({elapsed:.0f} ms)")
+                # The path only, as API Gateway's access log has it: query strings carry
+                # credentials (playback tokens).
+                path = urlsplit(self.path).path
+                gateway.log(f"{self.command} {path} → {status} ({elapsed:.0f} ms)")
 
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _dispatch
 

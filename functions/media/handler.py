@@ -89,6 +89,7 @@ def lesson_playback(id: str, lesson_id: str, principal: Principal, request: Requ
         HlsPlayback(
             url=played.url,
             expires_at=played.expires_at,
+            expires_in=played.expires_in,
             thumbnail_url=played.thumbnail_url,
             token=played.token,
             refresh_url=played.refresh_url,
@@ -109,7 +110,9 @@ def lesson_playback(id: str, lesson_id: str, principal: Principal, request: Requ
 )
 def refresh_playback(media_id: str, body: RefreshRequest, principal: Principal) -> PlaybackToken:
     refreshed = logic.refresh_playback(media_id, body.token, principal)
-    return PlaybackToken(token=refreshed.token, expires_at=refreshed.expires_at)
+    return PlaybackToken(
+        token=refreshed.token, expires_at=refreshed.expires_at, expires_in=refreshed.expires_in
+    )
 
 
 @app.route(
@@ -128,7 +131,7 @@ def master_playlist(media_id: str, query: PlaylistQuery) -> Response:
     "GET",
     "/v1/media/{media_id}/hls/{rendition}/index.m3u8",
     access=TOKEN_HOLDERS,
-    summary="A variant playlist whose segments point at the segment path (application/vnd.apple.mpegurl)",
+    summary="A variant playlist naming the segment path (application/vnd.apple.mpegurl)",
     query=PlaylistQuery,
     errors=(401, 403, 404),
 )

@@ -43,6 +43,7 @@ class MediaStatus:
 class HlsPlayback:
     url: str
     expires_at: str
+    expires_in: int  # seconds
     thumbnail_url: str | None
     token: str  # the token in ``url``, for the player to refresh
     refresh_url: str  # POST {token} here before ``expires_at`` for a new token
@@ -52,6 +53,7 @@ class HlsPlayback:
 class PlaybackRefresh:
     token: str
     expires_at: str
+    expires_in: int  # seconds
 
 
 @dataclass(frozen=True)
@@ -128,11 +130,13 @@ def lesson_playback(
     if video["source"] != "upload":
         return EmbedPlayback(type=video["source"], embed_url=video["embed_url"])
     media = _lesson_media(lesson, video["media_id"])
-    token, grant = _issue(media.media_id, principal, lesson)
+    issued_at = epoch_seconds()
+    token, grant = _issue(media.media_id, principal, lesson, issued_at)
     base = f"{api_base}/v1/media/{media.media_id}"
     return HlsPlayback(
         url=f"{base}/hls/master.m3u8?token={token}",
         expires_at=_iso_epoch(grant.expires_at),
+        expires_in=grant.expires_at - issued_at,
         thumbnail_url=storage.url_signer().url(media.thumbnail_key, grant.expires_at)
         if media.thumbnail_key
         else None,
@@ -155,8 +159,13 @@ def refresh_playback(media_id: str, token: str, principal: Principal) -> Playbac
     if video is None or video.get("media_id") != media_id:
         raise NotFound("This lesson no longer plays this video.")
     media = _lesson_media(lesson, media_id)
-    fresh, renewed = _issue(media.media_id, principal, lesson)
-    return PlaybackRefresh(token=fresh, expires_at=_iso_epoch(renewed.expires_at))
+    issued_at = epoch_seconds()
+    fresh, renewed = _issue(media.media_id, principal, lesson, issued_at)
+    return PlaybackRefresh(
+        token=fresh,
+        expires_at=_iso_epoch(renewed.expires_at),
+        expires_in=renewed.expires_at - issued_at,
+    )
 
 
 def master_playlist(media_id: str, token: str | None) -> str:
@@ -201,14 +210,14 @@ def _lesson_media(lesson: enrollment.ViewableLesson, media_id: str) -> MediaFile
 
 
 def _issue(
-    media_id: str, principal: Principal, lesson: enrollment.ViewableLesson
+    media_id: str, principal: Principal, lesson: enrollment.ViewableLesson, issued_at: int
 ) -> tuple[str, playback.PlaybackGrant]:
     grant = playback.grant_for(
         media_id,
         principal.user_id,
         lesson.course_id,
         lesson.lesson_id,
-        epoch_seconds(),
+        issued_at,
         settings().playback_url_ttl_seconds,
     )
     return playback.issue_token(storage.playback_key(), grant), grant

@@ -58,6 +58,7 @@ class HlsPlayback(Out):
     type: Literal["hls"] = "hls"
     url: str = Field(description="The signed master playlist; variants and segments are signed.")
     expires_at: str = Field(description="When the token (and every URL it reaches) expires.")
+    expires_in: int = Field(description="The same, in seconds from now (clock-skew proof).")
     thumbnail_url: str | None
     token: str = Field(
         description="The playback token in `url`. Before `expires_at`, POST it to `refresh_url` "
@@ -86,3 +87,4 @@ class RefreshRequest(Strict):
 class PlaybackToken(Out):
     token: str = Field(description="The new playback token; the old one stays valid until expiry.")
     expires_at: str
+    expires_in: int = Field(description="Seconds until `expires_at`.")

@@ -317,7 +317,8 @@ def test_a_viewer_who_refreshes_plays_past_the_token_lifetime_until_access_ends(
     # Then a refresh (with the expired token: the sign-in is the credential) plays on
     refreshed = player.refresh(viewer)
     assert refreshed.status == 200, refreshed.body
-    assert set(refreshed.json()) == {"token", "expires_at"}
+    assert set(refreshed.json()) == {"token", "expires_at", "expires_in"}
+    assert refreshed.json()["expires_in"] == short_lived
     player.token, player.expires_at = (
         refreshed.json()["token"],
         _epoch(refreshed.json()["expires_at"]),
