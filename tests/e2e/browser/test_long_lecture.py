@@ -2,7 +2,8 @@
 
 A local runner of its own, whose tokens (and so every playlist and segment URL) live
 ``TTL_SECONDS``: the web app's player refreshes the token before it expires and sends the newest
-one on every request, so the video plays on long past the first token's expiry."""
+one on every request, so the video plays on long past the first token's expiry — until the
+enrollment is revoked: the next refresh is refused and the player stops."""
 
 from __future__ import annotations
 
@@ -165,5 +166,25 @@ def test_the_player_plays_past_the_token_lifetime(
     assert served and {status for _, status, _ in served} == {200}, served
     assert not [s for s in network.seen if s[1] in (401, 403)], network.seen
     assert page.locator(".media-error").inner_text() == ""
+
+    # When the enrollment is revoked (a refund) while they watch
+    _revoke(short_lived_stack, STUDENT, lecture.course_id)
+
+    # Then the next refresh is refused and the player stops, saying why
+    page.get_by_text("You can no longer watch this video.").wait_for()
+    assert network.refreshes()[-1] == 403
     assert not learner.errors, learner.errors
     context.close()
+
+
+def _revoke(stack: LocalStack, email: str, course_id: str) -> None:
+    """What a refund does to the enrollment (no payment to refund: the course is free)."""
+    user_id = _ok(stack.api("GET", "/v1/me", _token(stack, email)))["id"]
+    stack.aws("dynamodb").update_item(
+        TableName=stack.env["TABLE_NAME"],
+        Key={"PK": {"S": f"USER#{user_id}"}, "SK": {"S": f"ENROLLMENT#{course_id}"}},
+        UpdateExpression="SET #status = :revoked",
+        ConditionExpression="attribute_exists(PK)",
+        ExpressionAttributeNames={"#status": "status"},
+        ExpressionAttributeValues={":revoked": {"S": "revoked"}},
+    )
