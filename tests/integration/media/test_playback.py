@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -425,3 +426,20 @@ def test_only_the_viewer_a_token_was_issued_to_may_refresh_it(
         ],
         json_body={"token": player.token},
     )
+
+
+def test_concurrent_refreshes_each_get_a_working_token(
+    world: MediaWorld, video_course: VideoCourse
+) -> None:
+    # Two tabs (or a retry racing the timer) refresh the same token at once: nothing is stored,
+    # so every answer is a valid token and none is refused
+    viewer = video_course.learner
+    player = Player.start(world, video_course, viewer)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(lambda _: player.refresh(viewer), range(4)))
+
+    assert [a.status for a in answers] == [200] * 4, [a.body for a in answers]
+    for answer in answers:
+        player.token = answer.json()["token"]
+        assert player.download().status_code == 200
