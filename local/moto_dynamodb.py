@@ -30,3 +30,23 @@ def install() -> None:
 
     call_action.serialized = True  # type: ignore[attr-defined]
     DynamoHandler.call_action = call_action  # type: ignore[method-assign]
+
+
+def stored_item(table_name: str, key: dict[str, Any]) -> tuple[int, int] | None:
+    """The size in bytes of the item stored under ``key`` (low-level form) in this process's
+    moto, and how many global secondary indexes hold it; None if there is none. Under the same
+    lock as the requests, so no write is half applied while it is measured (local stats only)."""
+    from moto.dynamodb.models import dynamodb_backends
+
+    from local.capacity import INDEX_KEYS
+    from local.cloud import ACCOUNT_ID, REGION
+
+    with _lock:
+        backend = dynamodb_backends[ACCOUNT_ID][REGION]
+        try:
+            item = backend.get_item(table_name, key)
+        except Exception:  # an unknown table or key shape: nothing to measure
+            return None
+        if item is None:
+            return None
+        return item.size(), sum(1 for name in INDEX_KEYS if name in item.attrs)
