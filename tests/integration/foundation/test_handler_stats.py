@@ -8,8 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from coursewave.config import settings
 from functions.courses import repository
-from local import guards
+from local import guards, moto_dynamodb
 from tests.integration.courses.builders import build_course, enroll
 from tests.support.cloud import Platform
 from tests.support.personas import Personas
@@ -77,3 +78,20 @@ def test_cpu_of_threads_the_handler_starts_counts_for_its_route(
     assert platform.call("GET", "/v1/categories").status == 200
 
     assert _stats(platform)[CATEGORIES]["cpu_seconds"] - before >= spin_seconds
+
+
+def test_a_stored_item_is_sized_with_the_indexes_holding_it(
+    platform: Platform, personas: Personas
+) -> None:
+    course = build_course(platform, personas.owner)
+    table = settings().table_name
+    key = {"PK": {"S": f"COURSE#{course.id}"}, "SK": {"S": "COURSE"}}
+
+    found = moto_dynamodb.stored_item(table, key)
+
+    assert found is not None
+    size, indexes = found
+    assert 200 < size < 400_000
+    assert indexes >= 1  # a published course is listed through an index
+    assert moto_dynamodb.stored_item(table, {**key, "SK": {"S": "NOTHING"}}) is None
+    assert moto_dynamodb.stored_item("no-such-table", key) is None
