@@ -20,6 +20,8 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from functions import registry
+
 MILLION = 1_000_000
 GB = 1024**3
 
@@ -32,7 +34,7 @@ class Price:
     verified: bool  # the figure was read on AWS's own page (else: quoted by a third party)
 
 
-CHECKED_ON = "2026-12-02"
+#: Read on 2026-12-02 (docs/cost.md).
 PRICES = {
     "lambda_arm_gb_second": Price(
         0.0000133334,
@@ -111,8 +113,9 @@ FULL_VCPU_MB = 1769
 DYNAMODB_ROUND_TRIP_MS = 5.0
 #: This machine's CPU against a Graviton2 vCPU: taken as equal (not measured).
 CPU_SPEED_RATIO = 1.0
-#: The transcode worker's task (functions/registry.py CONTAINER_WORKERS): 2 vCPU, 4 GB.
-WORKER_GB_PER_VCPU = 4096 / 2048
+_WORKER = next(w for w in registry.CONTAINER_WORKERS if w.queue == "transcode")
+#: The transcode worker task's memory per vCPU, as declared (2 vCPU, 4 GB: 2 GB).
+WORKER_GB_PER_VCPU = (_WORKER.memory_mb / 1024) / (_WORKER.cpu / 1024)
 
 
 @dataclass(frozen=True)
