@@ -26,7 +26,11 @@ BENCHMARKS = (
     "grading",
     "certificate_issue",
     "transcode",
+    "load",
+    "transcode_cost",
 )
+#: ``--tiny``: the benchmarks that have a tiny mode run it (seconds, for the entry-point test).
+TINY_ENV = "COURSEWAVE_BENCH_TINY"
 
 
 def table(rows: list[dict[str, object]]) -> str:
@@ -60,12 +64,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("names", nargs="*", metavar="name", help=f"any of: {', '.join(BENCHMARKS)}")
     parser.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--tiny", action="store_true", help="a few seconds of each (a smoke run)")
     args = parser.parse_args()
     unknown = sorted(set(args.names) - set(BENCHMARKS))
     if unknown:
         parser.error(f"unknown benchmark(s): {', '.join(unknown)} (choose from {BENCHMARKS})")
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+    if args.tiny:
+        os.environ[TINY_ENV] = "1"
     names = args.names or list(BENCHMARKS)
     if args.in_process:
         return max(run_one(name) for name in names)
