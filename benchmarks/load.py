@@ -38,7 +38,7 @@ from typing import Any
 import boto3
 import requests
 
-from benchmarks import cost_model
+from benchmarks import Budget, cost_model
 from functions import registry
 
 TITLE = "API under load: mixed learner workload (Locust, loopback, local runner)"
@@ -350,3 +350,17 @@ def _row(load: cost_model.RouteLoad) -> dict[str, object]:
         "ours $/1M": f"{cost_model.our_code_per_million([load]):.3f}",
         "note": f"handler wall {load.wall_ms:.0f} ms, {load.memory_mb} MB",
     }
+
+
+def budgets(rows: list[dict[str, Any]]) -> list[Budget]:
+    """What our code controls per 1M mixed requests (``cost_model.per_million_rows``)."""
+    row = next(r for r in rows if r["route"] == "$ per 1M mixed: Lambda duration + DynamoDB")
+    dollars = float(str(row["requests"]).removeprefix("$"))
+    return [
+        {
+            "budget": f"Lambda duration + DynamoDB ≤ ${cost_model.OUR_CODE_BUDGET:.2f} per 1M "
+            "mixed requests",
+            "figure": f"${dollars:.3f}",
+            "met": dollars <= cost_model.OUR_CODE_BUDGET,
+        }
+    ]
