@@ -48,6 +48,7 @@ SECONDS = 4 if TINY else 60
 COURSES = 1 if TINY else 5
 LESSONS_PER_COURSE = 4
 READY_TIMEOUT_SECONDS = 300
+STOP_TIMEOUT_SECONDS = 60
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 DEMO_INSTRUCTOR = "instructor@demo.coursewave.dev"
 
@@ -186,8 +187,10 @@ def _run_locust(session: Session, workdir: Path) -> tuple[list[dict[str, str]], 
         str(USERS),
         "--run-time",
         f"{SECONDS}s",
+        # Stopping waits for each learner's running task, first walk of the mix included (so every
+        # route is in the table even when a loaded machine makes the walk outlast --run-time).
         "--stop-timeout",
-        "10",
+        str(STOP_TIMEOUT_SECONDS),
         "--host",
         session.platform.url,
         "--csv",
