@@ -196,11 +196,10 @@ def _record(
             if made.enrollment_changed:
                 repository.save_progress(enrollment, made.events)
             else:
-                repository.save_resume(enrollment, made.events)
+                refresh = domain.activity_refresh_due(enrollment, moment)
+                repository.save_resume(enrollment, made.events, refresh=refresh)
         except repository.ConcurrentProgress:
             continue
-        if not made.enrollment_changed and domain.activity_refresh_due(enrollment, moment):
-            repository.refresh_activity(enrollment)
         return enrollment, seen.course
     raise Conflict("Progress kept changing while it was being recorded; try again.")
 

@@ -274,9 +274,13 @@ def save_progress(enrollment: Enrollment, events: list[OutboxEvent]) -> None:
     enrollment.version += 1
 
 
-def save_resume(enrollment: Enrollment, events: list[OutboxEvent]) -> None:
+def save_resume(enrollment: Enrollment, events: list[OutboxEvent], *, refresh: bool) -> None:
     """Write the resume point if it is as it was read (``resume_revision``): one Put of a small
-    item outside every index, in a transaction only when it carries events."""
+    item outside every index, in a transaction only when it carries events or ``refresh``.
+
+    ``refresh`` also moves the enrollment's indexed last activity (the dashboard's order) and
+    last lesson to the resume point's, if no other write moved it since the read (else the
+    whole write is retried on a fresh read, where the refresh is no longer due)."""
     item = keyed(
         ResumeItem(
             user_id=enrollment.user_id,
@@ -293,9 +297,11 @@ def save_resume(enrollment: Enrollment, events: list[OutboxEvent]) -> None:
         else ResumeItem.PK.does_not_exist()
     )
     try:
-        if events:
+        if events or refresh:
             with transaction() as tx:
                 tx.save(item, condition=condition)
+                if refresh:
+                    _add_activity_refresh(tx, enrollment)
                 for event in events:
                     tx.save(event)
         else:
@@ -309,26 +315,21 @@ def save_resume(enrollment: Enrollment, events: list[OutboxEvent]) -> None:
             raise ConcurrentProgress(enrollment.id) from exc
         raise
     enrollment.resume_revision += 1
+    if refresh:
+        enrollment.indexed_activity_at = enrollment.last_activity_at
 
 
-def refresh_activity(enrollment: Enrollment) -> None:
-    """Move the enrollment's indexed last activity (the dashboard's order) and last lesson to the
-    resume point's. Skipped when another write moved it since the read: it is then as recent."""
+def _add_activity_refresh(tx: Any, enrollment: Enrollment) -> None:
     item = _item(enrollment)
-    try:
-        item.update(
-            actions=[
-                EnrollmentItem.last_activity_at.set(enrollment.last_activity_at),
-                EnrollmentItem.last_lesson_id.set(enrollment.last_lesson_id),
-                EnrollmentItem.GSI2SK.set(item.GSI2SK),  # the sort key follows (keys())
-            ],
-            condition=EnrollmentItem.last_activity_at == enrollment.indexed_activity_at,
-        )
-    except UpdateError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
-        return
-    enrollment.indexed_activity_at = enrollment.last_activity_at
+    tx.update(
+        item,
+        actions=[
+            EnrollmentItem.last_activity_at.set(enrollment.last_activity_at),
+            EnrollmentItem.last_lesson_id.set(enrollment.last_lesson_id),
+            EnrollmentItem.GSI2SK.set(item.GSI2SK),  # the sort key follows (keys())
+        ],
+        condition=EnrollmentItem.last_activity_at == enrollment.indexed_activity_at,
+    )
 
 
 def roster_page(

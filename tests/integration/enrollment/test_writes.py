@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from functions.enrollment.domain import ACTIVITY_REFRESH
+from local import guards
 from local.capacity import WRITE_UNIT_BYTES, indexes_holding, item_size
 from tests.integration.courses.builders import BuiltCourse, build_course, enroll, ok
 from tests.support.cloud import Caller, Platform
@@ -55,6 +56,13 @@ def _save(platform: Platform, learner: Caller, course: BuiltCourse, lesson: str,
     assert response.status == 204, response.body
 
 
+def _dynamodb_calls() -> list[str]:
+    """The DynamoDB operations of the request just made."""
+    stats = guards.last_request.get()
+    assert stats is not None
+    return [op for service, op in stats.calls if service == "dynamodb"]
+
+
 def _complete(platform: Platform, learner: Caller, course: BuiltCourse, lesson: str) -> Any:
     path = f"/v1/courses/{course.id}/lessons/{lesson}/complete"
     return ok(platform.call("POST", path, caller=learner))
@@ -81,6 +89,7 @@ def test_a_position_save_writes_one_small_item_outside_every_index(
 
     _save(platform, learner, course, lesson, 0)  # went nowhere: nothing counts
 
+    assert _dynamodb_calls() == ["GetItem", "BatchGetItem", "PutItem"]
     (resume,) = _written(before, _items(platform))
     assert resume["entity"]["S"] == "Resume" and resume["SK"]["S"] == f"RESUME#{course.id}"
     assert indexes_holding(resume) == 0 and item_size(resume) < WRITE_UNIT_BYTES // 2
@@ -116,6 +125,8 @@ def test_the_dashboard_order_moves_at_most_once_per_refresh_interval(
 
     clock.advance(10)  # the enrollment's indexed activity is now older than the interval
     _save(platform, learner, first, first.lesson_ids[0], 40)
+    # in the same write as the resume point: the round-trip budget (3) holds
+    assert _dynamodb_calls() == ["GetItem", "BatchGetItem", "TransactWriteItems"]
     moved = _enrollment_item(platform, learner, first)
     assert moved["GSI2SK"] != indexed
     assert moved["GSI2SK"]["S"] == f"{moved['last_activity_at']['S']}#{first.id}"
