@@ -28,8 +28,8 @@ REVOKED = "revoked"
 FREE = "free"
 PAID = "paid"
 # A resume-point save moves the enrollment in the dashboard's index (its ``last_activity_at``
-# sort key, three write units with the index copies) at most this often; the resume item itself
-# carries the exact time.
+# sort key: the save becomes a transaction with the enrollment and its index copies, +5 write
+# units) at most this often; the resume item itself carries the exact time.
 ACTIVITY_REFRESH = timedelta(minutes=5)
 
 

@@ -5,7 +5,7 @@ everything personal about a learner is one Query away; the course roster is an i
   GSI1: ``COURSE#<course_id>#STUDENTS`` / ``<enrolled_at>#<user_id>`` (the roster).
   GSI2: ``USER#<user_id>#LEARNING`` / ``<last_activity_at>#<course_id>`` (the dashboard).
 - ``USER#<user_id> / RESUME#<course_id>`` — the resume point (lesson, position, when saved): in
-  no index and ~150 bytes, so the save a player makes every few seconds is one write unit instead
+  no index and ~300 bytes, so the save a player makes every few seconds is one write unit instead
   of rewriting the enrollment and its two index copies in a transaction.
 - ``USER#<user_id> / DASHBOARD`` — the dashboard's tiles that domains above enrollment keep (the
   unread notification count, a card per certificate held), read with the dashboard's courses.
