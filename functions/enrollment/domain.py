@@ -1,9 +1,13 @@
-"""An enrollment and the learner's progress in it (one item), and the rules of progress."""
+"""An enrollment and the learner's progress in it, and the rules of progress.
+
+The enrollment item holds what the roster and the dashboard index (completed lessons, status,
+the last activity); the resume point, written every few seconds by a player, is a small item of
+its own (``repository.ResumeItem``) merged into the ``Enrollment`` when read."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from coursewave.clock import iso
@@ -23,6 +27,10 @@ COMPLETED = "completed"
 REVOKED = "revoked"
 FREE = "free"
 PAID = "paid"
+# A resume-point save moves the enrollment in the dashboard's index (its ``last_activity_at``
+# sort key: the save becomes a transaction with the enrollment and its index copies, +5 write
+# units) at most this often; the resume item itself carries the exact time.
+ACTIVITY_REFRESH = timedelta(minutes=5)
 
 
 def activity_stamp(moment: datetime) -> str:
@@ -47,6 +55,11 @@ class Enrollment:
     last_position_seconds: int | None = None
     version: int = 0
     payment_id: str | None = None
+    # The resume item's revision as read (0: there is none yet): its writes are conditional on it.
+    resume_revision: int = 0
+    # ``last_activity_at`` as the enrollment item stores it (the dashboard's sort key); the field
+    # above is the later of it and the resume item's save. None: the same as ``last_activity_at``.
+    indexed_activity_at: str | None = None
 
     @property
     def is_revoked(self) -> bool:
@@ -60,12 +73,23 @@ class Enrollment:
         return progress_percent(self.completed_lesson_ids, course)
 
 
+def activity_refresh_due(enrollment: Enrollment, now: datetime) -> bool:
+    """Whether a resume-point save should also move the enrollment's indexed last activity."""
+    indexed = datetime.fromisoformat(enrollment.indexed_activity_at or enrollment.last_activity_at)
+    return now - indexed >= ACTIVITY_REFRESH
+
+
 @dataclass(frozen=True)
 class Completion:
     """What completing a lesson changes: whether it is new, and whether it finishes the course."""
 
     first_time: bool
     finishes_course: bool
+
+    @property
+    def changes_enrollment(self) -> bool:
+        """A replay changes only the resume point (the last lesson and activity)."""
+        return self.first_time or self.finishes_course
 
 
 def complete_lesson(

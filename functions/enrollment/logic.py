@@ -2,7 +2,9 @@
 lesson): both need the caller's enrollment.
 
 Each reads the course and the caller's enrollment in one BatchGetItem (the course's current
-outline is what progress is measured against) and writes with one conditional transaction.
+outline is what progress is measured against) and writes with one conditional write: a
+transaction where an event goes with the change, a plain Put of the small resume item where
+only the resume point moves (``docs/cost.md``).
 """
 
 from __future__ import annotations
@@ -45,11 +47,12 @@ class Seen:
     enrollment: Enrollment | None
 
 
-def _read(principal: Principal, course_id: str) -> Seen:
-    """The course (as the caller may see it) and the caller's enrollment: one BatchGetItem."""
+def _read(principal: Principal, course_id: str, *, with_resume: bool = False) -> Seen:
+    """The course (as the caller may see it) and the caller's enrollment (with its resume point,
+    ``with_resume``): one BatchGetItem."""
     if not courses.is_course_id(course_id):
         raise NotFound("No such course.")
-    found = repository.read(course_id, principal.user_id)
+    found = repository.read(course_id, principal.user_id, with_resume=with_resume)
     course = courses.visible(found.course, principal, enrolled=found.enrollment is not None)
     return Seen(course=course, enrollment=found.enrollment)
 
@@ -159,39 +162,55 @@ def _enrolled(seen: Seen) -> Enrollment:
 
 
 def progress(principal: Principal, course_id: str) -> tuple[Enrollment, Course]:
-    seen = _read(principal, course_id)
+    seen = _read(principal, course_id, with_resume=True)
     return _enrolled(seen), seen.course
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a progress change writes: its events, and whether the enrollment item changed (else
+    only the resume point moved)."""
+
+    events: list[OutboxEvent]
+    enrollment_changed: bool
 
 
 def _record(
     principal: Principal,
     course_id: str,
     lesson_id: str,
-    change: Callable[[Enrollment, Course], list[OutboxEvent]],
+    change: Callable[[Enrollment, Course], Change],
 ) -> tuple[Enrollment, Course]:
-    """Apply a progress change to an open lesson; retried on a concurrent change."""
+    """Apply a progress change to an open lesson; retried on a concurrent change. A change of
+    the resume point alone also moves the dashboard's order, once per ``ACTIVITY_REFRESH``."""
     for _ in range(MAX_PROGRESS_ATTEMPTS):
-        seen = _read(principal, course_id)
+        seen = _read(principal, course_id, with_resume=True)
         enrollment = _enrolled(seen)
         placed = courses.existing_lesson(seen.course, lesson_id)
+        moment = now()
         courses.check_lesson_access(
-            seen.course, placed.lesson, principal, enrollment.enrolled_at_time, now()
+            seen.course, placed.lesson, principal, enrollment.enrolled_at_time, moment
         )
-        events = change(enrollment, seen.course)
+        made = change(enrollment, seen.course)
         try:
-            repository.save_progress(enrollment, events)
-            return enrollment, seen.course
+            if made.enrollment_changed:
+                repository.save_progress(enrollment, made.events)
+            else:
+                refresh = domain.activity_refresh_due(enrollment, moment)
+                repository.save_resume(enrollment, made.events, refresh=refresh)
         except repository.ConcurrentProgress:
             continue
+        return enrollment, seen.course
     raise Conflict("Progress kept changing while it was being recorded; try again.")
 
 
 def complete_lesson(
     principal: Principal, course_id: str, lesson_id: str
 ) -> tuple[Enrollment, Course]:
-    """Mark a lesson completed: ``LessonCompleted`` the first time, ``CourseCompleted`` once."""
+    """Mark a lesson completed: ``LessonCompleted`` the first time, ``CourseCompleted`` once. A
+    replay only makes the lesson the last one (the resume item: one write unit)."""
 
-    def change(enrollment: Enrollment, course: Course) -> list[OutboxEvent]:
+    def change(enrollment: Enrollment, course: Course) -> Change:
         moment = now()
         completion = domain.complete_lesson(enrollment, course, lesson_id, moment)
         events = []
@@ -214,7 +233,7 @@ def complete_lesson(
                     lesson_count=course.lesson_count,
                 )
             )
-        return events
+        return Change(events=events, enrollment_changed=completion.changes_enrollment)
 
     return _record(principal, course_id, lesson_id, change)
 
@@ -222,25 +241,24 @@ def complete_lesson(
 def save_position(
     principal: Principal, course_id: str, lesson_id: str, position_seconds: int
 ) -> None:
-    """Keep the resume point; ``WatchTimeRecorded`` (in the same transaction) when the save
-    adds watch time (``domain.watched_seconds``)."""
+    """Keep the resume point (its own item, one write unit); ``WatchTimeRecorded`` in the same
+    transaction when the save adds watch time (``domain.watched_seconds``)."""
 
-    def change(enrollment: Enrollment, _: Course) -> list[OutboxEvent]:
+    def change(enrollment: Enrollment, _: Course) -> Change:
         moment = now()
         seconds = domain.watched_seconds(enrollment, lesson_id, position_seconds, moment)
         domain.resume_at(enrollment, lesson_id, position_seconds, moment)
         if not seconds:
-            return []
-        return [
-            _event(
-                "WatchTimeRecorded",
-                enrollment,
-                lesson_id=lesson_id,
-                seconds=seconds,
-                position_seconds=position_seconds,
-                recorded_at=iso(moment),
-            )
-        ]
+            return Change(events=[], enrollment_changed=False)
+        event = _event(
+            "WatchTimeRecorded",
+            enrollment,
+            lesson_id=lesson_id,
+            seconds=seconds,
+            position_seconds=position_seconds,
+            recorded_at=iso(moment),
+        )
+        return Change(events=[event], enrollment_changed=False)
 
     _record(principal, course_id, lesson_id, change)
 

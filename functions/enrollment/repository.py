@@ -4,6 +4,9 @@ everything personal about a learner is one Query away; the course roster is an i
 - ``USER#<user_id> / ENROLLMENT#<course_id>`` — the enrollment and its progress.
   GSI1: ``COURSE#<course_id>#STUDENTS`` / ``<enrolled_at>#<user_id>`` (the roster).
   GSI2: ``USER#<user_id>#LEARNING`` / ``<last_activity_at>#<course_id>`` (the dashboard).
+- ``USER#<user_id> / RESUME#<course_id>`` — the resume point (lesson, position, when saved): in
+  no index and ~300 bytes, so the save a player makes every few seconds is one write unit instead
+  of rewriting the enrollment and its two index copies in a transaction.
 - ``USER#<user_id> / DASHBOARD`` — the dashboard's tiles that domains above enrollment keep (the
   unread notification count, a card per certificate held), read with the dashboard's courses.
 """
@@ -19,7 +22,7 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UnicodeSetAttribute,
 )
-from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 
 from coursewave import db
 from coursewave.db import Item, Key, condition_failed, key, keyed, transaction
@@ -85,7 +88,43 @@ class EnrollmentItem(Item, discriminator="Enrollment"):
         }
 
 
-def to_enrollment(item: EnrollmentItem) -> Enrollment:
+class ResumeItem(Item, discriminator="Resume"):
+    """Where the learner stopped in a course: written alone (no event due) or with the
+    ``WatchTimeRecorded`` the save adds, conditional on the ``revision`` read."""
+
+    user_id = UnicodeAttribute()
+    course_id = UnicodeAttribute()
+    lesson_id = UnicodeAttribute()
+    position_seconds = NumberAttribute(null=True)  # a replayed completion keeps the position
+    saved_at = UnicodeAttribute()  # an activity stamp, to the millisecond
+    revision = NumberAttribute()
+
+    @staticmethod
+    def key_of(user_id: str, course_id: str) -> Key:
+        return key("USER", user_id), key("RESUME", course_id)
+
+    def keys(self) -> dict[str, str | None]:
+        pk, sk = self.key_of(self.user_id, self.course_id)
+        return {"PK": pk, "SK": sk}
+
+
+def to_enrollment(item: EnrollmentItem, resume: ResumeItem | None = None) -> Enrollment:
+    """The enrollment, with its resume item merged in: the last lesson is the one of the later
+    of the last completion (the enrollment's activity) and the last resume save."""
+    enrollment = _enrollment(item)
+    if resume is None:
+        return enrollment
+    enrollment.resume_revision = int(resume.revision)
+    enrollment.last_position_seconds = (
+        None if resume.position_seconds is None else int(resume.position_seconds)
+    )
+    if resume.saved_at >= enrollment.last_activity_at:
+        enrollment.last_lesson_id = resume.lesson_id
+        enrollment.last_activity_at = resume.saved_at
+    return enrollment
+
+
+def _enrollment(item: EnrollmentItem) -> Enrollment:
     return Enrollment(
         id=item.enrollment_id,
         user_id=item.user_id,
@@ -104,6 +143,7 @@ def to_enrollment(item: EnrollmentItem) -> Enrollment:
         last_activity_at=item.last_activity_at,
         version=int(item.version or 0),
         payment_id=item.payment_id,
+        indexed_activity_at=item.last_activity_at,
     )
 
 
@@ -146,12 +186,19 @@ def read(
     *,
     lesson_id: str | None = None,
     with_user: bool = False,
+    with_resume: bool = False,
 ) -> Seen:
-    """The course ``ref`` (id or slug), the caller's enrollment in it, the body of
-    ``lesson_id`` and the caller's user record (``with_user``): one BatchGetItem (two for a
-    slug new to this instance)."""
+    """The course ``ref`` (id or slug), the caller's enrollment in it (with its resume point,
+    ``with_resume``), the body of ``lesson_id`` and the caller's user record (``with_user``): one
+    BatchGetItem (two for a slug new to this instance)."""
     user_key: Key = (User.pk(user_id or ""), PROFILE)
-    extra = (lambda cid: [EnrollmentItem.key_of(user_id, cid)]) if user_id else (lambda _: [])
+
+    def extra(course_id: str) -> list[Key]:
+        if user_id is None:
+            return []
+        keys = [EnrollmentItem.key_of(user_id, course_id)]
+        return [*keys, ResumeItem.key_of(user_id, course_id)] if with_resume else keys
+
     found = courses.read_course(
         ref,
         extra,
@@ -163,7 +210,8 @@ def read(
         item = db.decode(
             EnrollmentItem, found.extra.get(EnrollmentItem.key_of(user_id, found.course_id))
         )
-        enrollment = to_enrollment(item) if item is not None else None
+        resume = db.decode(ResumeItem, found.extra.get(ResumeItem.key_of(user_id, found.course_id)))
+        enrollment = to_enrollment(item, resume) if item is not None else None
         if enrollment is not None and enrollment.is_revoked:
             enrollment = None  # a refunded enrollment opens nothing: as if there were none
     return Seen(
@@ -224,6 +272,64 @@ def save_progress(enrollment: Enrollment, events: list[OutboxEvent]) -> None:
             raise ConcurrentProgress(enrollment.id) from exc
         raise
     enrollment.version += 1
+
+
+def save_resume(enrollment: Enrollment, events: list[OutboxEvent], *, refresh: bool) -> None:
+    """Write the resume point if it is as it was read (``resume_revision``): one Put of a small
+    item outside every index, in a transaction only when it carries events or ``refresh``.
+
+    ``refresh`` also moves the enrollment's indexed last activity (the dashboard's order) and
+    last lesson to the resume point's, if no other write moved it since the read (else the
+    whole write is retried on a fresh read, where the refresh is no longer due)."""
+    item = keyed(
+        ResumeItem(
+            user_id=enrollment.user_id,
+            course_id=enrollment.course_id,
+            lesson_id=enrollment.last_lesson_id,
+            position_seconds=enrollment.last_position_seconds,
+            saved_at=enrollment.last_activity_at,
+            revision=enrollment.resume_revision + 1,
+        )
+    )
+    condition = (
+        ResumeItem.revision == enrollment.resume_revision
+        if enrollment.resume_revision
+        else ResumeItem.PK.does_not_exist()
+    )
+    try:
+        if events or refresh:
+            with transaction() as tx:
+                tx.save(item, condition=condition)
+                if refresh:
+                    _add_activity_refresh(tx, enrollment)
+                for event in events:
+                    tx.save(event)
+        else:
+            item.save(condition=condition)
+    except TransactWriteError as exc:
+        if condition_failed(exc):
+            raise ConcurrentProgress(enrollment.id) from exc
+        raise
+    except PutError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            raise ConcurrentProgress(enrollment.id) from exc
+        raise
+    enrollment.resume_revision += 1
+    if refresh:
+        enrollment.indexed_activity_at = enrollment.last_activity_at
+
+
+def _add_activity_refresh(tx: Any, enrollment: Enrollment) -> None:
+    item = _item(enrollment)
+    tx.update(
+        item,
+        actions=[
+            EnrollmentItem.last_activity_at.set(enrollment.last_activity_at),
+            EnrollmentItem.last_lesson_id.set(enrollment.last_lesson_id),
+            EnrollmentItem.GSI2SK.set(item.GSI2SK),  # the sort key follows (keys())
+        ],
+        condition=EnrollmentItem.last_activity_at == enrollment.indexed_activity_at,
+    )
 
 
 def roster_page(
