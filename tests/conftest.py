@@ -22,4 +22,8 @@ os.environ.update(
 
 import moto  # noqa: E402,F401  - patches botocore before any client exists
 
+from tests.support import botocore_data  # noqa: E402
+
+botocore_data.share_loader()
+
 pytest_plugins = ["tests.support.authz", "pytester"]
