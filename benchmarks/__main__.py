@@ -2,7 +2,10 @@
 
 Each benchmark module exposes ``run() -> list[dict]`` (rows of one table) and a ``TITLE``.
 Figures are reported as ratios against a baseline measured in the same run, never as absolute
-pass/fail thresholds: shared machines make absolute timings noisy.
+timings: shared machines make those noisy. A benchmark that judges budgets (issue 14) prints each
+budget next to its figure with a met / not met column, and its ``budgets(rows)`` feed the final
+"Budgets" table: the run's honest summary. A budget not met does not fail the run (the table
+says so); a benchmark that fails does.
 
 Each benchmark runs in a fresh interpreter of its own: process-wide state one leaves behind (an
 in-process moto, PynamoDB's cached connection, boto3's default session) must not change what the
@@ -13,10 +16,15 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
+
+from benchmarks import TINY_ENV, verdict
 
 BENCHMARKS = (
     "cold_import",
@@ -26,7 +34,14 @@ BENCHMARKS = (
     "grading",
     "certificate_issue",
     "transcode",
+    "load",
+    "transcode_cost",
 )
+#: The file each benchmark's interpreter appends its judged budgets to (JSON lines).
+BUDGETS_ENV = "COURSEWAVE_BENCH_BUDGETS"
+#: After each benchmark's title: how to run that one alone.
+HEADER_NAME = "python -m benchmarks {name}"
+BUDGETS_TITLE = "Budgets (issue 14): every budget judged in this run"
 
 
 def table(rows: list[dict[str, object]]) -> str:
@@ -42,40 +57,75 @@ def table(rows: list[dict[str, object]]) -> str:
 
 
 def run_one(name: str) -> int:
-    """Run one benchmark in this process and print its table; 1 if it failed."""
+    """Run one benchmark in this process and print its table; 1 if it failed. Its judged
+    budgets go to the file named by ``BUDGETS_ENV`` when that is set."""
     module = importlib.import_module(f"benchmarks.{name}")
-    print(f"\n## {module.TITLE}\n", flush=True)
+    print(f"\n## {module.TITLE} ({HEADER_NAME.format(name=name)})\n", flush=True)
     started = time.perf_counter()
     try:
         rows = module.run()
+        judged = module.budgets(rows) if hasattr(module, "budgets") else []
     except Exception as exc:  # report the failure as the table, exit non-zero
         print(f"FAILED: {exc!r}", flush=True)
         return 1
     print(table(rows))
     print(f"\n({time.perf_counter() - started:.1f} s)", flush=True)
+    if os.environ.get(BUDGETS_ENV):
+        with open(os.environ[BUDGETS_ENV], "a", encoding="utf-8") as out:
+            out.writelines(json.dumps({"benchmark": name, **b}) + "\n" for b in judged)
     return 0
+
+
+def budgets_table(found: list[dict[str, object]], failed: list[str]) -> str:
+    """The final summary: each budget judged, and each benchmark that measured nothing."""
+    rows: list[dict[str, object]] = [
+        {
+            "benchmark": row["benchmark"],
+            "budget": row["budget"],
+            "figure": row["figure"],
+            "met": verdict(bool(row["met"])),
+        }
+        for row in found
+    ]
+    rows += [
+        {"benchmark": name, "budget": "-", "figure": "FAILED: nothing measured", "met": "-"}
+        for name in failed
+    ]
+    missed = sum(1 for row in found if not row["met"])
+    summary = f"{len(found) - missed} of {len(found)} budgets met"
+    return f"{table(rows)}\n\n{summary}" + (f"; FAILED: {', '.join(failed)}" if failed else "")
+
+
+def read_budgets(path: Path) -> list[dict[str, object]]:
+    """The budgets the benchmarks' interpreters wrote (``BUDGETS_ENV``), in run order."""
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    return [json.loads(line) for line in lines]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("names", nargs="*", metavar="name", help=f"any of: {', '.join(BENCHMARKS)}")
     parser.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--tiny", action="store_true", help="a few seconds of each (a smoke run)")
     args = parser.parse_args()
     unknown = sorted(set(args.names) - set(BENCHMARKS))
     if unknown:
         parser.error(f"unknown benchmark(s): {', '.join(unknown)} (choose from {BENCHMARKS})")
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+    if args.tiny:
+        os.environ[TINY_ENV] = "1"
     names = args.names or list(BENCHMARKS)
     if args.in_process:
         return max(run_one(name) for name in names)
-    failed = [
-        name
-        for name in names
-        if subprocess.run([sys.executable, "-m", "benchmarks", "--in-process", name]).returncode
-    ]
-    if failed:
-        print(f"\nFAILED: {', '.join(failed)}", flush=True)
+    with tempfile.TemporaryDirectory(prefix="bench-budgets-") as scratch:
+        budgets = Path(scratch) / "budgets.jsonl"
+        env = {**os.environ, BUDGETS_ENV: str(budgets)}
+        command = [sys.executable, "-m", "benchmarks", "--in-process"]
+        failed = [name for name in names if subprocess.run([*command, name], env=env).returncode]
+        found = read_budgets(budgets)
+    print(f"\n## {BUDGETS_TITLE}\n", flush=True)
+    print(budgets_table(found, failed), flush=True)
     return 1 if failed else 0
 
 

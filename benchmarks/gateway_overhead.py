@@ -2,7 +2,7 @@
 
 All three paths run the same handler against the same in-process moto: the direct call gets a
 pre-built API Gateway event; "gateway" adds routing, event building and (for a protected route)
-RS256 JWT verification; "HTTP" adds a real socket and the HTTP server.
+RS256 JWT verification; "HTTP" adds a real socket and the HTTP server. ``--tiny``: 5 requests.
 """
 
 from __future__ import annotations
@@ -13,17 +13,19 @@ import threading
 import time
 from collections.abc import Callable
 
+from benchmarks import tiny
 from functions import registry
 from local.apigw import LambdaContext, http_api_event
 from local.gateway import serve
 from tests.support.cloud import in_process_platform
 
-TITLE = "Local gateway overhead per request (median of 200 requests, in-process moto)"
-REQUESTS = 200
+REQUESTS = 5 if tiny() else 200
+WARM_UP = 1 if tiny() else 10
+TITLE = f"Local gateway overhead per request (median of {REQUESTS} requests, in-process moto)"
 
 
 def _median_ms(call: Callable[[], object]) -> float:
-    for _ in range(10):
+    for _ in range(WARM_UP):
         call()
     samples = []
     for _ in range(REQUESTS):

@@ -1,6 +1,6 @@
 """Grading a 100-question attempt: the pure grading rules, and the whole submit request (the
 reads, grading, the conditional transaction with its events) through the handler on in-process
-moto — each against one PutItem measured in the same run."""
+moto — each against one PutItem measured in the same run. ``--tiny``: 3 samples of each."""
 
 from __future__ import annotations
 
@@ -9,12 +9,14 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from benchmarks import tiny
 from functions.assessments import domain
 from functions.assessments.domain import Option, Question, Settings, Version
 
 TITLE = "Grading a 100-question attempt (median; ratio to one PutItem on in-process moto)"
 QUESTIONS = 100
-RUNS = 30
+RUNS = 3 if tiny() else 30
+PURE_RUNS = 10 if tiny() else 200
 
 
 def _median_ms(call: Callable[[], object], runs: int = RUNS) -> float:
@@ -85,7 +87,7 @@ def run() -> list[dict[str, object]]:
 
     version, answers = pure_version()
     ids = tuple(q.id for q in version.questions)
-    pure = _median_ms(lambda: domain.grade(version, ids, answers), runs=200)
+    pure = _median_ms(lambda: domain.grade(version, ids, answers), runs=PURE_RUNS)
     assert domain.grade(version, ids, answers).score_percent == 100
 
     platforms = in_process_platform()

@@ -6,7 +6,7 @@ local provider fakes), sells a course by Stripe and by MTN MoMo, and reads the D
 each request (``local.guards.last_request``). The latency runs ``SAMPLES`` payments: from the
 moment the fake sends its signed webhook until the enrollment is readable, with the event
 plumbing (outbox relay → EventBridge → SQS → consumer) pumped as fast as it goes; the baseline
-is a free enrollment (one request, one transaction) timed in the same run.
+is a free enrollment (one request, one transaction) timed in the same run. ``--tiny``: 2.
 
     python -m benchmarks payments
 """
@@ -19,9 +19,12 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from benchmarks import Budget, tiny
+from benchmarks.round_trips import round_trip_budget, shown
+
 TITLE = "Payments: round trips per request (budget: 3) and webhook-to-enrollment latency"
 BUDGET = 3
-SAMPLES = int(os.environ.get("COURSEWAVE_BENCH_PAYMENTS", "20"))
+SAMPLES = 2 if tiny() else int(os.environ.get("COURSEWAVE_BENCH_PAYMENTS", "20"))
 USD = {"amount": 1999, "currency": "USD"}
 RWF = {"amount": 5000, "currency": "RWF"}
 LATENCY = "latency (x a free enrollment request)"
@@ -158,6 +161,10 @@ def run() -> list[dict[str, Any]]:
     platforms = in_process_platform()
     platform = next(platforms)
     try:
-        return measure(platform)
+        return shown(measure(platform))
     finally:
         platforms.close()
+
+
+def budgets(rows: list[dict[str, Any]]) -> list[Budget]:
+    return [round_trip_budget(rows, f"payments: DynamoDB round trips ≤ {BUDGET} per request")]

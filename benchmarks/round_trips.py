@@ -4,6 +4,7 @@ Builds the platform in-process (moto, the real gateway and handlers), creates a 
 with lessons and a learner, then calls each route the way a client would and reads how many
 DynamoDB calls the request made (``local.guards.last_request``). Budget: ≤ 3 per request, ≤ 2
 for the catalog and the course page. The authenticated caller's user-record read counts.
+Round trips do not vary from run to run, so ``--tiny`` runs the same: one request per route.
 
     python -m benchmarks round_trips
 """
@@ -13,6 +14,8 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from typing import Any
+
+from benchmarks import Budget, verdict
 
 TITLE = "DynamoDB round trips per request (budget: 3; catalog and course page: 2)"
 BUDGET = 3
@@ -175,6 +178,49 @@ def community(
     )
 
 
+def shown(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows as printed: ``within_budget`` becomes a met / not met column."""
+    return [
+        {
+            ("met" if key == "within_budget" else key): (
+                verdict(value) if key == "within_budget" and isinstance(value, bool) else value
+            )
+            for key, value in row.items()
+        }
+        for row in rows
+    ]
+
+
+def round_trip_budget(rows: list[dict[str, Any]], what: str) -> Budget:
+    """One budget over every request row that has one: any request over it misses it."""
+    judged = [row for row in rows if isinstance(row["budget"], int)]
+    over = [row for row in judged if row["dynamodb_round_trips"] > row["budget"]]
+    if over:
+        figure = f"{len(judged) - len(over)} of {len(judged)} within; over: " + "; ".join(
+            f"{row['request']} {row['dynamodb_round_trips']} (budget {row['budget']})"
+            for row in over
+        )
+    else:
+        worst = max(judged, key=lambda row: row["dynamodb_round_trips"])
+        figure = (
+            f"all {len(judged)} within; max {worst['dynamodb_round_trips']} ({worst['request']})"
+        )
+    return {
+        "budget": what,
+        "figure": figure,
+        "met": not over,
+    }
+
+
+def budgets(rows: list[dict[str, Any]]) -> list[Budget]:
+    return [
+        round_trip_budget(
+            rows,
+            f"DynamoDB round trips ≤ {BUDGET} per request (catalog, course page ≤ {PAGE_BUDGET})",
+        )
+    ]
+
+
 def run() -> list[dict[str, Any]]:
     """Build an in-process platform, measure, tear it down."""
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
@@ -185,6 +231,6 @@ def run() -> list[dict[str, Any]]:
     platforms = in_process_platform()
     platform = next(platforms)
     try:
-        return measure(platform)
+        return shown(measure(platform))
     finally:
         platforms.close()

@@ -1,5 +1,8 @@
 """Playback of the private media bucket through CloudFront with signed URLs.
 
+Players reach a segment through the API's segment path, which redirects to a URL of this
+distribution signed for a minute at most (docs/media.md, "Playback"; docs/decisions.md).
+
 The bucket stays private (Origin Access Control); viewers need a URL signed with the private key
 whose public half is given as context ``mediaSigningPublicKey``. The private key lives in a
 Secrets Manager secret this construct creates (an operator stores the PEM in it; docs/deploy.md).
@@ -96,8 +99,13 @@ class MediaDelivery(Construct):
                 origin=origins.S3BucketOrigin.with_origin_access_control(media_bucket),
                 viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
                 allowed_methods=cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
+                # The query string (Expires, Signature, Key-Pair-Id) is checked at the edge and
+                # left out of the cache key: every viewer's own short-lived URL of a segment hits
+                # the same cached object.
                 cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
-                # HLS players in browsers fetch playlists and segments cross-origin.
+                # HLS players in browsers fetch segments cross-origin, through the API's segment
+                # redirect: a cross-origin redirect sends `Origin: null`, so only `*` (no
+                # credentials: the signature is in the URL) lets the player read the segment.
                 response_headers_policy=cloudfront.ResponseHeadersPolicy.CORS_ALLOW_ALL_ORIGINS,
                 trusted_key_groups=trusted_key_groups,
                 function_associations=function_associations,

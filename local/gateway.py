@@ -16,9 +16,10 @@ from coursewave.errors import envelope
 from coursewave.resources import CORS
 from coursewave.tokens import token_scopes
 from functions import registry
-from local import guards
+from local import guards, moto_dynamodb
 from local.apigw import CompiledRoute, LambdaContext, http_api_event, match
 from local.authorizer import JwtAuthorizer, KeysUnavailable, Rejected
+from local.capacity import HandlerStats
 
 MAX_REQUEST_BYTES = 10 * 1024 * 1024  # API Gateway's own payload limit
 # A local-only route: parameters → (status, content type, body) or with extra headers (e.g. a
@@ -30,6 +31,7 @@ LocalHandler = Callable[[str, str, bytes], tuple[int, str, bytes] | None]
 # The web app's static site: path → (status, headers, body) for GET/HEAD outside /v1/ and /_local/.
 Site = Callable[[str], tuple[int, dict[str, str], bytes]]
 API_PREFIX = "/v1/"
+STATS_PATH = "/_local/stats"
 
 
 def compiled_routes() -> list[CompiledRoute]:
@@ -53,7 +55,9 @@ class Gateway:
         self.routes = compiled_routes()
         self.site = site
         self.authorizer = authorizer
-        self.local_routes = local_routes or {}
+        # What each route's handler cost (local/capacity.py), at GET /_local/stats.
+        self.stats = HandlerStats(moto_dynamodb.stored_item)
+        self.local_routes = {STATS_PATH: self.stats.route, **(local_routes or {})}
         self.local_handlers = local_handlers or []
         self.log = log
         guards.install()
@@ -158,8 +162,11 @@ class Gateway:
             memory_limit_in_mb=decl.memory_mb,
             timeout_seconds=decl.timeout_seconds,
         )
+        cpu, started = time.thread_time(), time.perf_counter()
         with guards.serving(route_key) as stats:
             result = self._handlers[function](event, context)
+        cpu, wall = time.thread_time() - cpu + sum(stats.thread_cpu), time.perf_counter() - started
+        self.stats.record(route_key, function, cpu, wall, stats.dynamodb)
         if stats.violations:
             return refused_by_guard(stats)
         out_headers = {**dict(result.get("headers") or {}), **cors_headers()}
@@ -284,7 +291,10 @@ def serve(
                 self.wfile.write(body)
             if gateway.log:
                 elapsed = (time.perf_counter() - started) * 1000
-                gateway.log(f"{self.command} {self.path} → {status} ({elapsed:.0f} ms)")
+                # The path only, as API Gateway's access log has it: query strings carry
+                # credentials (playback tokens).
+                path = urlsplit(self.path).path
+                gateway.log(f"{self.command} {path} → {status} ({elapsed:.0f} ms)")
 
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _dispatch
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextvars
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -41,6 +42,10 @@ class RequestStats:
         self.route_key = route_key
         self.calls: list[tuple[str, str]] = []  # (service, operation)
         self.violations: list[str] = []  # what the guard refused
+        # DynamoDB calls as (operation, params, response or None if it raised), for the request
+        # units (local/capacity.py), and the CPU seconds of threads the handler handed work to.
+        self.dynamodb: list[tuple[str, dict[str, Any], dict[str, Any] | None]] = []
+        self.thread_cpu: list[float] = []
 
     @property
     def dynamodb_round_trips(self) -> int:
@@ -76,10 +81,13 @@ def _carry(stats: RequestStats | None, fn: Callable[..., Any]) -> Callable[..., 
 
     def carried(*args: Any, **kwargs: Any) -> Any:
         token = _serving.set(stats)
+        cpu = time.thread_time()
         try:
             return fn(*args, **kwargs)
         finally:
             _serving.reset(token)
+            if stats is not None:
+                stats.thread_cpu.append(time.thread_time() - cpu)
 
     return carried
 
@@ -104,6 +112,13 @@ def install() -> None:
                 stats.violations.append(message)
                 raise ScanOnRequestPath(message)
             stats.calls.append((service, operation_name))
+            if service == "dynamodb":
+                response = None
+                try:
+                    response = original(self, operation_name, api_params)
+                finally:
+                    stats.dynamodb.append((operation_name, api_params, response))
+                return response
         return original(self, operation_name, api_params)
 
     original_start = threading.Thread.start

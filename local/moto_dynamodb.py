@@ -13,7 +13,11 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from moto.core.exceptions import JsonRESTError
+from moto.dynamodb.models import dynamodb_backends
 from moto.dynamodb.responses import DynamoHandler
+
+from local.capacity import INDEX_KEYS
 
 _lock = threading.Lock()
 
@@ -30,3 +34,20 @@ def install() -> None:
 
     call_action.serialized = True  # type: ignore[attr-defined]
     DynamoHandler.call_action = call_action  # type: ignore[method-assign]
+
+
+def stored_item(table_name: str, key: dict[str, Any]) -> tuple[int, int] | None:
+    """The size in bytes of the item stored under ``key`` (low-level form) in this process's
+    moto, and how many global secondary indexes hold it; None if there is none. Under the same
+    lock as the requests, so no write is half applied while it is measured (local stats only)."""
+    from local.cloud import ACCOUNT_ID, REGION  # here: local.cloud imports this module
+
+    with _lock:
+        backend = dynamodb_backends[ACCOUNT_ID][REGION]
+        try:
+            item = backend.get_item(table_name, key)
+        except JsonRESTError:  # an unknown table or key shape: nothing to measure
+            return None
+        if item is None:
+            return None
+        return item.size(), sum(1 for name in INDEX_KEYS if name in item.attrs)

@@ -29,7 +29,7 @@ from pynamodb.attributes import (
 from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from coursewave.clock import now
-from coursewave.db import Item, Key, connection, key, keyed, transaction
+from coursewave.db import Item, Key, connection, decode, key, keyed, transaction
 from coursewave.events import OutboxEvent
 from coursewave.users import PROFILE, User
 from functions.assessments.domain import (
@@ -388,7 +388,7 @@ def user_key(user_id: str) -> Key:
 
 
 def decode_user(raw: Raw | None) -> User | None:
-    return _decode(User, raw)
+    return decode(User, raw)
 
 
 def fetch(keys: Iterable[Key]) -> dict[Key, Raw]:
@@ -408,34 +408,24 @@ def fetch(keys: Iterable[Key]) -> dict[Key, Raw]:
     return found
 
 
-def _decode(model: type[Item], raw: Raw | None) -> Any:
-    if raw is None:
-        return None
-    attribute = model._get_discriminator_attribute()
-    entity = attribute.get_discriminator(model) if attribute is not None else None
-    if raw.get("entity", {}).get("S") != entity:
-        return None
-    return model.from_raw_data(raw)
-
-
 def decode_exam(raw: Raw | None) -> Exam | None:
-    item = _decode(ExamItem, raw)
+    item = decode(ExamItem, raw)
     return to_exam(item) if item is not None else None
 
 
 def decode_version(raw: Raw | None) -> Version | None:
-    item = _decode(VersionItem, raw)
+    item = decode(VersionItem, raw)
     return to_version(item) if item is not None else None
 
 
 def decode_attempt(raw: Raw | None) -> Attempt | None:
-    item = _decode(AttemptItem, raw)
+    item = decode(AttemptItem, raw)
     return to_attempt(item) if item is not None else None
 
 
 def decode_standing(raw: Raw | None, exam_id: str, user_id: str, course_id: str) -> Standing:
     """The learner's standing; a fresh one (no attempts) when there is no item yet."""
-    item = _decode(StandingItem, raw)
+    item = decode(StandingItem, raw)
     if item is None:
         return Standing(exam_id=exam_id, user_id=user_id, course_id=course_id)
     return to_standing(item)
@@ -446,7 +436,7 @@ def index_key(course_id: str) -> Key:
 
 
 def decode_index(raw: Raw | None, course_id: str) -> ExamIndex:
-    item = _decode(ExamIndexItem, raw)
+    item = decode(ExamIndexItem, raw)
     if item is None:
         return ExamIndex(course_id)
     listed = tuple(Listed(**entry) for entry in json.loads(item.exams))
@@ -471,7 +461,7 @@ def exams_and_standings(
         exam = decode_exam(raw)
         if exam is not None:
             exams[exam.id] = exam
-        item = _decode(StandingItem, raw)
+        item = decode(StandingItem, raw)
         if item is not None:
             found[item.exam_id] = to_standing(item)
     return exams, found
@@ -496,7 +486,7 @@ def standings(exam_ids: Iterable[str], user_ids: Iterable[str]) -> dict[tuple[st
     keys = [standing_key(e, u) for e in exam_ids for u in user_ids]
     found = {}
     for raw in fetch(keys).values():
-        item = _decode(StandingItem, raw)
+        item = decode(StandingItem, raw)
         if item is not None:
             found[(item.exam_id, item.user_id)] = to_standing(item)
     return found
@@ -745,7 +735,7 @@ def create_export(
 
 def get_export(export_id: str) -> ExportItem | None:
     raw = fetch([ExportItem.key_of(export_id)]).get(ExportItem.key_of(export_id))
-    return _decode(ExportItem, raw)
+    return decode(ExportItem, raw)
 
 
 def finish_export(export_id: str, status: str, object_key: str | None, finished_at: str) -> None:

@@ -20,7 +20,7 @@ from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 
 from coursewave.audit import AuditEntry
 from coursewave.clock import now_iso
-from coursewave.db import Item, Key, condition_failed, key, keyed, transaction
+from coursewave.db import Item, Key, condition_failed, decode, key, keyed, transaction
 from coursewave.events import OutboxEvent
 from coursewave.users import PROFILE, User
 from functions.certificates import domain
@@ -139,16 +139,6 @@ def _item(cert: Certificate) -> CertificateItem:
     )
 
 
-def _decode(model: type[Item], raw: dict[str, Any] | None) -> Any:
-    if raw is None:
-        return None
-    attribute = model._get_discriminator_attribute()
-    entity = attribute.get_discriminator(model) if attribute is not None else None
-    if raw.get("entity", {}).get("S") != entity:
-        return None
-    return model.from_raw_data(raw)
-
-
 # -- what a certificate is made of -------------------------------------------------------------
 
 
@@ -172,10 +162,10 @@ def sources(user_id: str, course_id: str) -> Sources:
     own = [enrollment.enrollment_key(user_id, course_id), _claim_key(user_id, course_id)]
     learner_key = (User.pk(user_id), PROFILE)
     read = courses.read_course(course_id, lambda _cid: own, first=[learner_key])
-    claim = _decode(ClaimItem, read.extra.get(own[1]))
+    claim = decode(ClaimItem, read.extra.get(own[1]))
     return Sources(
         course=read.course,
-        learner=_decode(User, read.extra.get(learner_key)),
+        learner=decode(User, read.extra.get(learner_key)),
         enrollment=enrollment.decode_enrollment(read.extra.get(own[0])),
         claimed_by=claim.certificate_id if claim is not None else None,
     )

@@ -24,7 +24,7 @@ from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 
 from coursewave.audit import AuditEntry
 from coursewave.clock import now
-from coursewave.db import Item, Key, key, keyed, transaction
+from coursewave.db import Item, Key, decode, key, keyed, transaction
 from coursewave.events import OutboxEvent
 from coursewave.pagination import decode_cursor, encode_cursor
 from functions.community.domain import (
@@ -277,15 +277,6 @@ def _to_announcement(item: AnnouncementItem) -> Announcement:
 Raw = dict[str, Any]
 
 
-def _decode(model: type[Item], raw: Raw | None) -> Any:
-    """``raw`` (from a batch read) as a ``model`` item, if it is one."""
-    discriminator = model._get_discriminator_attribute()
-    entity = discriminator.get_discriminator(model) if discriminator is not None else None
-    if raw is None or raw.get("entity", {}).get("S") != entity:
-        return None
-    return model.from_raw_data(raw)
-
-
 # -- reads alongside the course (one BatchGetItem through courses.public.read_course) ----------
 
 
@@ -298,7 +289,7 @@ def rate_key(user_id: str) -> Key:
 
 
 def decode_comment(raw: Raw | None) -> Comment | None:
-    item = _decode(CommentItem, raw)
+    item = decode(CommentItem, raw)
     return _to_comment(item) if item is not None else None
 
 
@@ -309,7 +300,7 @@ class RateWindow:
 
 
 def decode_rate(raw: Raw | None) -> RateWindow:
-    item = _decode(CommentRate, raw)
+    item = decode(CommentRate, raw)
     if item is None:
         return RateWindow(posted=[], version=None)
     return RateWindow(posted=[float(t) for t in item.posted or []], version=int(item.version))

@@ -39,10 +39,10 @@ from coursewave.audit import AuditEntry
 from coursewave.clock import new_id, now
 from coursewave.db import (
     Item,
-    ItemT,
     Key,
     condition_failed,
     connection,
+    decode,
     key,
     keyed,
     transaction,
@@ -471,18 +471,6 @@ def fetch(keys: Iterable[Key]) -> dict[Key, Raw]:
     return found
 
 
-def _entity(model: type[Item]) -> Any:
-    attribute = model._get_discriminator_attribute()
-    return attribute.get_discriminator(model) if attribute is not None else None
-
-
-def _decode(model: type[ItemT], raw: Raw | None) -> ItemT | None:
-    """``raw`` as a ``model`` item, if it is one."""
-    if raw is None or raw.get("entity", {}).get("S") != _entity(model):
-        return None
-    return model.from_raw_data(raw)
-
-
 @dataclass
 class Bundle:
     """A course (by id or slug) and the items read alongside it, raw (``get``)."""
@@ -521,7 +509,7 @@ def load_bundle(
         _slug_ids.pop(ref, None)
         first = []  # already read
     items = fetch([*first, CourseSlug.key_of(ref)])
-    claim = _decode(CourseSlug, items.get(CourseSlug.key_of(ref)))
+    claim = decode(CourseSlug, items.get(CourseSlug.key_of(ref)))
     if claim is None:
         return Bundle(course_id=None, course=None, items=items)
     if len(_slug_ids) >= SLUG_CACHE_SIZE:
@@ -538,7 +526,7 @@ def _still_slug_of(course: Course | None, slug: str) -> bool:
 
 def _bundle(course_id: str, keys: list[Key]) -> Bundle:
     items = fetch([CourseItem.key_of(course_id), *keys])
-    course_item = _decode(CourseItem, items.get(CourseItem.key_of(course_id)))
+    course_item = decode(CourseItem, items.get(CourseItem.key_of(course_id)))
     course = to_course(course_item) if course_item is not None else None
     return Bundle(course_id=course_id, course=course, items=items)
 
@@ -566,7 +554,7 @@ def courses_by_id(
     wanted = [CourseItem.key_of(course_id) for course_id in course_ids]
     extra = list(alongside)
     items = fetch([*wanted, *extra])
-    decoded = (_decode(CourseItem, items.get(k)) for k in wanted)
+    decoded = (decode(CourseItem, items.get(k)) for k in wanted)
     courses = [to_course(item) for item in decoded if item is not None]
     return {course.id: course for course in courses}, {k: items[k] for k in extra if k in items}
 
@@ -586,7 +574,7 @@ def lesson_key(course_id: str, lesson_id: str) -> Key:
 
 def lesson_body(bundle: Bundle, lesson_id: str) -> LessonBody:
     assert bundle.course_id is not None
-    return to_body(_decode(LessonItem, bundle.get(lesson_key(bundle.course_id, lesson_id))))
+    return to_body(decode(LessonItem, bundle.get(lesson_key(bundle.course_id, lesson_id))))
 
 
 def free_slug(candidates: list[str], category_id: str) -> tuple[str | None, Category | None]:
@@ -594,10 +582,10 @@ def free_slug(candidates: list[str], category_id: str) -> tuple[str | None, Cate
     BatchGetItem)."""
     category_key = CategoryItem.key_of(category_id)
     items = fetch([*(CourseSlug.key_of(slug) for slug in candidates), category_key])
-    claims = (_decode(CourseSlug, raw) for key_, raw in items.items() if key_ != category_key)
+    claims = (decode(CourseSlug, raw) for key_, raw in items.items() if key_ != category_key)
     taken = {claim.slug for claim in claims if claim}
     free = next((slug for slug in candidates if slug not in taken), None)
-    return free, _category(category_id, _decode(CategoryItem, items.get(category_key)))
+    return free, _category(category_id, decode(CategoryItem, items.get(category_key)))
 
 
 def _category(category_id: str, item: CategoryItem | None) -> Category | None:
@@ -612,7 +600,7 @@ def category_key(category_id: str) -> Key:
 
 def category_in(bundle: Bundle, category_id: str) -> Category | None:
     """The category ``category_id``, if it was read along with the course."""
-    return _category(category_id, _decode(CategoryItem, bundle.get(category_key(category_id))))
+    return _category(category_id, decode(CategoryItem, bundle.get(category_key(category_id))))
 
 
 def get_category(category_id: str) -> Category | None:
@@ -888,7 +876,7 @@ def _to_media(item: CourseMediaItem) -> LessonMedia:
 def media_in(bundle: Bundle, media_id: str) -> LessonMedia | None:
     """The course's media ``media_id``, if it was read along with the course."""
     assert bundle.course_id is not None
-    item = _decode(CourseMediaItem, bundle.get(media_key(bundle.course_id, media_id)))
+    item = decode(CourseMediaItem, bundle.get(media_key(bundle.course_id, media_id)))
     return _to_media(item) if item is not None else None
 
 
@@ -1014,8 +1002,8 @@ def entry_summary(entry: CatalogEntry) -> Summary:
 def projection_state(course_id: str) -> tuple[Course | None, set[str]]:
     """The course as it is now and the catalog partitions that hold it (one BatchGetItem)."""
     items = fetch([CourseItem.key_of(course_id), CatalogRegistry.key_of(course_id)])
-    course_item = _decode(CourseItem, items.get(CourseItem.key_of(course_id)))
-    registry = _decode(CatalogRegistry, items.get(CatalogRegistry.key_of(course_id)))
+    course_item = decode(CourseItem, items.get(CourseItem.key_of(course_id)))
+    registry = decode(CatalogRegistry, items.get(CatalogRegistry.key_of(course_id)))
     course = to_course(course_item) if course_item is not None else None
     held = set(registry.partitions or ()) if registry is not None else set()
     return course, held

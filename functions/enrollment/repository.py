@@ -21,6 +21,7 @@ from pynamodb.attributes import (
 )
 from pynamodb.exceptions import TransactWriteError, UpdateError
 
+from coursewave import db
 from coursewave.db import Item, Key, condition_failed, key, keyed, transaction
 from coursewave.events import OutboxEvent
 from coursewave.users import PROFILE, User
@@ -139,17 +140,6 @@ class Seen:
     user: User | None  # the caller's user record, when asked for
 
 
-def _entity(model: type[Item]) -> Any:
-    attribute = model._get_discriminator_attribute()
-    return attribute.get_discriminator(model) if attribute is not None else None
-
-
-def _decode(model: type[Item], raw: dict[str, Any] | None) -> Any:
-    if raw is None or raw.get("entity", {}).get("S") != _entity(model):
-        return None
-    return model.from_raw_data(raw)
-
-
 def read(
     ref: str,
     user_id: str | None,
@@ -170,7 +160,7 @@ def read(
     )
     enrollment = None
     if user_id is not None and found.course_id is not None:
-        item = _decode(
+        item = db.decode(
             EnrollmentItem, found.extra.get(EnrollmentItem.key_of(user_id, found.course_id))
         )
         enrollment = to_enrollment(item) if item is not None else None
@@ -181,7 +171,7 @@ def read(
         course=found.course,
         enrollment=enrollment,
         body=found.bodies.get(lesson_id) if lesson_id is not None else None,
-        user=_decode(User, found.extra.get(user_key)) if with_user and user_id else None,
+        user=db.decode(User, found.extra.get(user_key)) if with_user and user_id else None,
     )
 
 
@@ -320,7 +310,7 @@ def enrollment_key(user_id: str, course_id: str) -> Key:
 
 
 def decode(raw: dict[str, Any] | None) -> Enrollment | None:
-    item = _decode(EnrollmentItem, raw)
+    item = db.decode(EnrollmentItem, raw)
     return to_enrollment(item) if item is not None else None
 
 
@@ -380,7 +370,7 @@ def dashboard_courses(user_id: str, course_ids: list[str]) -> tuple[dict[str, Co
     """The courses by id and the learner's tiles: one BatchGetItem."""
     tile_key = TilesItem.key_of(user_id)
     by_id, extra = courses.courses_with(course_ids, [tile_key])
-    item = _decode(TilesItem, extra.get(tile_key))
+    item = db.decode(TilesItem, extra.get(tile_key))
     if item is None:
         return by_id, Tiles(notifications_unread=0, certificates=[])
     cards = sorted(

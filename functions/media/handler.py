@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aws_lambda_powertools.event_handler import Response
 
-from coursewave.api import Access, Api, Request, roles, signed_in
+from coursewave.api import Access, Api, Reply, Request, roles, signed_in
 from coursewave.config import settings
 from coursewave.observability import correlation_id
 from coursewave.users import Principal
@@ -14,8 +14,10 @@ from functions.media.models import (
     HlsPlayback,
     MediaOut,
     Playback,
+    PlaybackToken,
     PlaylistQuery,
     PresignedPost,
+    RefreshRequest,
     RenditionOut,
     UploadRequest,
     UploadTicket,
@@ -85,8 +87,31 @@ def lesson_playback(id: str, lesson_id: str, principal: Principal, request: Requ
         return Playback(embed)
     return Playback(
         HlsPlayback(
-            url=played.url, expires_at=played.expires_at, thumbnail_url=played.thumbnail_url
+            url=played.url,
+            expires_at=played.expires_at,
+            expires_in=played.expires_in,
+            thumbnail_url=played.thumbnail_url,
+            token=played.token,
+            refresh_url=played.refresh_url,
         )
+    )
+
+
+@app.route(
+    "POST",
+    "/v1/media/{media_id}/playback/refresh",
+    access=signed_in(
+        who="the viewer the token was issued to, while they may still open its lesson"
+    ),
+    summary="A new playback token for a playing video (the lesson's access checked again)",
+    body=RefreshRequest,
+    response=PlaybackToken,
+    errors=(401, 403, 404, 409, 422),
+)
+def refresh_playback(media_id: str, body: RefreshRequest, principal: Principal) -> PlaybackToken:
+    refreshed = logic.refresh_playback(media_id, body.token, principal)
+    return PlaybackToken(
+        token=refreshed.token, expires_at=refreshed.expires_at, expires_in=refreshed.expires_in
     )
 
 
@@ -106,12 +131,27 @@ def master_playlist(media_id: str, query: PlaylistQuery) -> Response:
     "GET",
     "/v1/media/{media_id}/hls/{rendition}/index.m3u8",
     access=TOKEN_HOLDERS,
-    summary="A variant playlist whose segment URLs are signed (application/vnd.apple.mpegurl)",
+    summary="A variant playlist naming the segment path (application/vnd.apple.mpegurl)",
     query=PlaylistQuery,
     errors=(401, 403, 404),
 )
 def variant_playlist(media_id: str, rendition: str, query: PlaylistQuery) -> Response:
     return _playlist(logic.variant_playlist(media_id, rendition, query.token))
+
+
+@app.route(
+    "GET",
+    "/v1/media/{media_id}/hls/{rendition}/segments/{segment}",
+    access=TOKEN_HOLDERS,
+    summary="A segment of a variant playlist: a redirect to its storage URL, signed for ≤ 1 min",
+    status=302,
+    query=PlaylistQuery,
+    errors=(401, 403, 404),
+)
+def segment(media_id: str, rendition: str, segment: str, query: PlaylistQuery) -> Reply:
+    location = logic.segment_url(media_id, rendition, segment, query.token)
+    # Per viewer and short-lived, like the playlists: never cached by a shared cache.
+    return Reply(302, None, {"Location": location, "Cache-Control": "private, no-store"})
 
 
 # -- helpers -----------------------------------------------------------------------------------

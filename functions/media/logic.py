@@ -1,5 +1,5 @@
-"""Media use cases: start an upload, read a media item's status, play a video lesson, serve its
-playlists.
+"""Media use cases: start an upload, read a media item's status, play a video lesson, refresh
+its playback token, serve its playlists and redirect to its segments.
 
 Who may do what is asked of the lower domains' public faces (courses: who manages a course;
 enrollment: who may open a lesson); records come from ``repository``; URLs are signed through
@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from coursewave.clock import epoch_seconds, iso, new_id, now, now_iso
-from coursewave.errors import NotFound, Unauthenticated
+from coursewave.config import settings
+from coursewave.errors import Forbidden, NotFound, Unauthenticated
 from coursewave.users import Principal
 from functions.courses import public as courses
 from functions.enrollment import public as enrollment
@@ -42,7 +43,17 @@ class MediaStatus:
 class HlsPlayback:
     url: str
     expires_at: str
+    expires_in: int  # seconds
     thumbnail_url: str | None
+    token: str  # the token in ``url``, for the player to refresh
+    refresh_url: str  # POST {token} here before ``expires_at`` for a new token
+
+
+@dataclass(frozen=True)
+class PlaybackRefresh:
+    token: str
+    expires_at: str
+    expires_in: int  # seconds
 
 
 @dataclass(frozen=True)
@@ -98,7 +109,7 @@ def media_status(media_id: str, principal: Principal) -> MediaStatus:
     thumbnail_url = None
     if media.ready and media.thumbnail:
         thumbnail_url = storage.url_signer().url(
-            media.thumbnail, epoch_seconds() + playback.TOKEN_TTL_SECONDS
+            media.thumbnail, epoch_seconds() + settings().playback_url_ttl_seconds
         )
     return MediaStatus(
         media=media,
@@ -118,25 +129,47 @@ def lesson_playback(
         raise NotFound("This lesson has no video.")
     if video["source"] != "upload":
         return EmbedPlayback(type=video["source"], embed_url=video["embed_url"])
-    media = repository.find_media(video["media_id"])
-    if media is None or media.course_id != lesson.course_id:
-        raise NotFound("This lesson's video no longer exists.")
-    domain.require_playable(media.status, media.kind)
-    token, grant = playback.issue_token(
-        storage.playback_key(), media.media_id, principal.user_id, epoch_seconds()
-    )
-    signer = storage.url_signer()
+    media = _lesson_media(lesson, video["media_id"])
+    issued_at = epoch_seconds()
+    token, grant = _issue(media.media_id, principal, lesson, issued_at)
+    base = f"{api_base}/v1/media/{media.media_id}"
     return HlsPlayback(
-        url=f"{api_base}/v1/media/{media.media_id}/hls/master.m3u8?token={token}",
+        url=f"{base}/hls/master.m3u8?token={token}",
         expires_at=_iso_epoch(grant.expires_at),
-        thumbnail_url=signer.url(media.thumbnail_key, grant.expires_at)
+        expires_in=grant.expires_at - issued_at,
+        thumbnail_url=storage.url_signer().url(media.thumbnail_key, grant.expires_at)
         if media.thumbnail_key
         else None,
+        token=token,
+        refresh_url=f"{base}/playback/refresh",
+    )
+
+
+def refresh_playback(media_id: str, token: str, principal: Principal) -> PlaybackRefresh:
+    """A new token for the viewer of ``token`` (expired or not), if they may still open the
+    lesson it was issued for: 401 forged, 403 someone else's token, another video's, or a lesson
+    the viewer may no longer open (a revoked or refunded enrollment), 404 a video that is gone."""
+    grant = playback.verify_token(
+        storage.playback_key(), token, media_id, epoch_seconds(), allow_expired=True
+    )
+    if grant.user_id != principal.user_id:
+        raise Forbidden("This playback token belongs to someone else.")
+    lesson = enrollment.viewable_lesson(grant.course_id, grant.lesson_id, principal)
+    video = lesson.video
+    if video is None or video.get("media_id") != media_id:
+        raise NotFound("This lesson no longer plays this video.")
+    media = _lesson_media(lesson, media_id)
+    issued_at = epoch_seconds()
+    fresh, renewed = _issue(media.media_id, principal, lesson, issued_at)
+    return PlaybackRefresh(
+        token=fresh,
+        expires_at=_iso_epoch(renewed.expires_at),
+        expires_in=renewed.expires_at - issued_at,
     )
 
 
 def master_playlist(media_id: str, token: str | None) -> str:
-    """The master playlist, with the token on every variant URI."""
+    """The master playlist, with the token on every URI."""
     token = _required(token)
     playback.verify_token(storage.playback_key(), token, media_id, epoch_seconds())
     media = _playable(media_id)
@@ -145,25 +178,55 @@ def master_playlist(media_id: str, token: str | None) -> str:
 
 
 def variant_playlist(media_id: str, rendition: str, token: str | None) -> str:
-    """A variant playlist whose segment URLs are signed until the token expires."""
-    grant = playback.verify_token(
-        storage.playback_key(), _required(token), media_id, epoch_seconds()
-    )
-    media = _playable(media_id)
-    if not media.has_rendition(rendition):
-        raise NotFound("No such rendition.")
-    prefix = f"{media.output_prefix}{rendition}/"
-    text = storage.read_published_text(prefix + "index.m3u8")
-    signer = storage.url_signer()
-    return playback.rewrite_variant(
-        text, lambda uri: signer.url(playback.object_key(prefix, uri), grant.expires_at)
-    )
+    """A variant playlist whose segment URIs name the API's segment path with the token."""
+    token = _required(token)
+    playback.verify_token(storage.playback_key(), token, media_id, epoch_seconds())
+    prefix = _rendition_prefix(_playable(media_id), rendition)
+    return playback.rewrite_variant(storage.read_published_text(prefix + "index.m3u8"), token)
+
+
+def segment_url(media_id: str, rendition: str, segment: str, token: str | None) -> str:
+    """Where a segment of a valid token's video is: a storage URL signed for a minute at most."""
+    now_s = epoch_seconds()
+    grant = playback.verify_token(storage.playback_key(), _required(token), media_id, now_s)
+    name = playback.segment_name(segment)
+    prefix = _rendition_prefix(_playable(media_id), rendition)
+    key = playback.object_key(prefix, name)
+    return storage.url_signer().url(key, playback.redirect_expiry(grant, now_s))
 
 
 def _may_manage(media: MediaFile, principal: Principal) -> bool:
     if domain.manages_directly(media, principal):
         return True
     return courses.manages_course(media.course_id, principal)
+
+
+def _lesson_media(lesson: enrollment.ViewableLesson, media_id: str) -> MediaFile:
+    media = repository.find_media(media_id)
+    if media is None or media.course_id != lesson.course_id:
+        raise NotFound("This lesson's video no longer exists.")
+    domain.require_playable(media.status, media.kind)
+    return media
+
+
+def _issue(
+    media_id: str, principal: Principal, lesson: enrollment.ViewableLesson, issued_at: int
+) -> tuple[str, playback.PlaybackGrant]:
+    grant = playback.grant_for(
+        media_id,
+        principal.user_id,
+        lesson.course_id,
+        lesson.lesson_id,
+        issued_at,
+        settings().playback_url_ttl_seconds,
+    )
+    return playback.issue_token(storage.playback_key(), grant), grant
+
+
+def _rendition_prefix(media: MediaFile, rendition: str) -> str:
+    if not media.has_rendition(rendition):
+        raise NotFound("No such rendition.")
+    return f"{media.output_prefix}{rendition}/"
 
 
 def _playable(media_id: str) -> MediaFile:

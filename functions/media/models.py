@@ -57,8 +57,14 @@ class MediaOut(Out):
 class HlsPlayback(Out):
     type: Literal["hls"] = "hls"
     url: str = Field(description="The signed master playlist; variants and segments are signed.")
-    expires_at: str
+    expires_at: str = Field(description="When the token (and every URL it reaches) expires.")
+    expires_in: int = Field(description="The same, in seconds from now (clock-skew proof).")
     thumbnail_url: str | None
+    token: str = Field(
+        description="The playback token in `url`. Before `expires_at`, POST it to `refresh_url` "
+        "and send the new one as `token` on every later playlist and segment request."
+    )
+    refresh_url: str = Field(description="`POST {token}` here (signed in) for a new token.")
 
 
 class EmbedPlayback(Out):
@@ -72,3 +78,13 @@ class Playback(RootModel[HlsPlayback | EmbedPlayback]):
 
 class PlaylistQuery(Strict):
     token: str | None = Field(default=None, max_length=2048, description="The playback token.")
+
+
+class RefreshRequest(Strict):
+    token: str = Field(min_length=1, max_length=2048, description="The current playback token.")
+
+
+class PlaybackToken(Out):
+    token: str = Field(description="The new playback token; the old one stays valid until expiry.")
+    expires_at: str
+    expires_in: int = Field(description="Seconds until `expires_at`.")

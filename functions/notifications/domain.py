@@ -179,6 +179,77 @@ def html_part(title: str, text: str, unsubscribe_url: str | None) -> str:
     return "".join(parts)
 
 
+# How an unsubscribe page names each kind of email (``users.NOTIFICATION_TYPES``).
+TYPE_LABELS = {
+    "enrollment": "your enrollments",
+    "media": "your videos being ready",
+    "exam_result": "your exam results",
+    "certificate": "your certificates",
+    "comment_on_my_course": "comments on your courses",
+    "reply_to_me": "replies to your comments",
+    "review_on_my_course": "reviews of your courses",
+    "announcement": "course announcements",
+}
+
+# What a browser that opens an unsubscribe page may do: show it, post its own form, nothing else.
+PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "Cache-Control": "private, no-store",
+    "Referrer-Policy": "no-referrer",  # the page's URL carries the signed token
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+def prefers_html(accept: str | None) -> bool:
+    """Whether an ``Accept`` header asks for a page rather than JSON: a browser following a
+    link sends ``text/html`` first; API clients send ``application/json``, ``*/*`` or nothing."""
+    weights: dict[str, float] = {}
+    for part in (accept or "").split(","):
+        media, *params = (piece.strip() for piece in part.split(";"))
+        quality = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        weights[media.lower()] = max(quality, weights.get(media.lower(), 0.0))
+    fallback = weights.get("*/*", 0.0)
+    html_weight = weights.get("text/html", 0.0)
+    return html_weight > 0 and html_weight > weights.get("application/json", fallback)
+
+
+def unsubscribe_page(label: str, masked_email: str, email_enabled: bool, action: str | None) -> str:
+    """The page a person sees from an email's unsubscribe link: what the link turns off and a
+    button that posts the one-click form (``action``: the link itself; None once done)."""
+    if action is None:
+        heading, lead = "Unsubscribed", f"We will not email {masked_email} about {label} again."
+    elif email_enabled:
+        heading, lead = "Unsubscribe", f"Stop emails about {label} to {masked_email}?"
+    else:
+        heading, lead = "Already unsubscribed", f"{masked_email} gets no emails about {label}."
+    parts = [
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{html.escape(heading)} · Coursewave</title></head><body><main>",
+        f"<h1>{html.escape(heading)}</h1><p>{html.escape(lead)}</p>",
+    ]
+    if action is not None and email_enabled:
+        parts.append(
+            f'<form method="post" action="{html.escape(action, quote=True)}">'
+            '<input type="hidden" name="List-Unsubscribe" value="One-Click">'
+            f'<button type="submit">Stop emails about {html.escape(label)}</button></form>'
+        )
+    parts.append(
+        "<p>You can change every kind of email in your notification settings.</p>"
+        "</main></body></html>"
+    )
+    return "".join(parts)
+
+
 def text_part(body: str, unsubscribe_url: str | None) -> str:
     text = body.rstrip() + "\n"
     if unsubscribe_url:

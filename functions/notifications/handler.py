@@ -4,14 +4,15 @@
 from __future__ import annotations
 
 import base64
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
+from aws_lambda_powertools.event_handler import Response
 from pydantic import ValidationError
 
 from coursewave.api import PUBLIC, SIGNED_IN, Api, Request
 from coursewave.errors import UnsupportedMediaType, ValidationFailed
 from coursewave.users import Principal
-from functions.notifications import logic
+from functions.notifications import domain, logic
 from functions.notifications.models import (
     NotificationOut,
     NotificationPage,
@@ -72,19 +73,33 @@ def _subscription(found: logic.Subscription, confirm: str | None = None) -> Subs
     )
 
 
+def _page(found: logic.Subscription, action: str | None) -> Response:
+    """The same answer as a page, for a person who opened the link in a browser."""
+    label = domain.TYPE_LABELS.get(found.type, found.type)
+    return Response(
+        status_code=200,
+        content_type="text/html; charset=utf-8",
+        body=domain.unsubscribe_page(label, found.email, found.email_enabled, action),
+        headers=domain.PAGE_HEADERS,
+    )
+
+
 @app.route(
     "GET",
     "/v1/unsubscribe",
     access=PUBLIC,
-    summary="What a signed unsubscribe link would turn off; changes nothing (link scanners)",
+    summary="What a signed unsubscribe link would turn off; changes nothing (link scanners). "
+    "A browser (Accept: text/html) gets a page whose button posts the one-click form",
     query=UnsubscribeQuery,
     response=SubscriptionOut,
     errors=(404,),  # the account is gone
 )
-def unsubscribe_page(query: UnsubscribeQuery) -> SubscriptionOut:
+def unsubscribe_page(query: UnsubscribeQuery, request: Request) -> SubscriptionOut | Response:
+    found = logic.subscription(query.token)
+    if domain.prefers_html(request.header("accept")):
+        return _page(found, action=f"?{urlencode({'token': query.token})}")
     return _subscription(
-        logic.subscription(query.token),
-        confirm=f"POST this URL with the form body {ONE_CLICK} to stop this email",
+        found, confirm=f"POST this URL with the form body {ONE_CLICK} to stop this email"
     )
 
 
@@ -111,6 +126,9 @@ def _one_click(request: Request) -> None:
     errors=(404, 409, 415, 422),
     form=OneClickForm,
 )
-def unsubscribe(query: UnsubscribeQuery, request: Request) -> SubscriptionOut:
+def unsubscribe(query: UnsubscribeQuery, request: Request) -> SubscriptionOut | Response:
     _one_click(request)
-    return _subscription(logic.unsubscribe(query.token))
+    done = logic.unsubscribe(query.token)
+    if domain.prefers_html(request.header("accept")):
+        return _page(done, action=None)
+    return _subscription(done)

@@ -26,7 +26,7 @@ from pynamodb.exceptions import TransactWriteError
 
 from coursewave.audit import AuditEntry
 from coursewave.clock import now
-from coursewave.db import Item, Key, condition_failed, connection, key, keyed, transaction
+from coursewave.db import Item, Key, condition_failed, connection, decode, key, keyed, transaction
 from coursewave.events import OutboxEvent
 from coursewave.users import PROFILE, User
 from functions.courses import public as courses
@@ -305,16 +305,6 @@ def to_ledger(item: LedgerItem) -> dict[str, Any]:
     }
 
 
-def _decode(model: type[Item], raw: dict[str, Any] | None) -> Any:
-    if raw is None:
-        return None
-    attribute = model._get_discriminator_attribute()
-    entity = attribute.get_discriminator(model) if attribute is not None else None
-    if raw.get("entity", {}).get("S") != entity:
-        return None
-    return model.from_raw_data(raw)
-
-
 # -- checkout ----------------------------------------------------------------------------------
 
 
@@ -361,12 +351,12 @@ def read_for_checkout(
     first = [user_key, idem_key] + ([coupon_key] if coupon_key else [])
     enrollment_key = enrollment.enrollment_key(user_id, course_id)
     found = courses.read_course(course_id, lambda _cid: [enrollment_key], first=first)
-    coupon_item = _decode(CouponItem, found.extra.get(coupon_key)) if coupon_key else None
+    coupon_item = decode(CouponItem, found.extra.get(coupon_key)) if coupon_key else None
     return CheckoutRead(
-        user=_decode(User, found.extra.get(user_key)),
+        user=decode(User, found.extra.get(user_key)),
         course=found.course,
         enrollment=enrollment.decode_enrollment(found.extra.get(enrollment_key)),
-        idempotency=_idempotency(_decode(IdempotencyItem, found.extra.get(idem_key))),
+        idempotency=_idempotency(decode(IdempotencyItem, found.extra.get(idem_key))),
         coupon=to_coupon(coupon_item) if coupon_item is not None else None,
     )
 

@@ -20,6 +20,7 @@ from coursewave.config import settings
 from coursewave.db import Item, condition_failed, connection, key, keyed, transaction
 from coursewave.users import (
     DELETED,
+    PERSONAL_INDEXES,
     PROFILE,
     EmailClaim,
     User,
@@ -109,11 +110,12 @@ def plain_value(value: dict[str, Any]) -> Any:
     return set(data) if kind in ("SS", "BS") else data
 
 
-def partition_items(partition_key: str) -> list[dict[str, Any]]:
-    """Every item under one partition key, as plain Python values (for the data export).
+def partition_items(partition_key: str, index: str | None = None) -> list[dict[str, Any]]:
+    """Every item under one partition key of the table (or of ``index``), as plain Python
+    values (for the data export).
 
     Read raw (not through models) so items of entities this function does not import (other
-    domains store learner data under ``USER#<id>``) come back too.
+    domains store learner data under ``USER#<id>`` and in ``PERSONAL_INDEXES``) come back too.
     """
     items: list[dict[str, Any]] = []
     start: dict[str, Any] | None = None
@@ -121,7 +123,8 @@ def partition_items(partition_key: str) -> list[dict[str, Any]]:
         page = connection().query(
             settings().require("table_name"),
             partition_key,
-            consistent_read=True,
+            index_name=index,
+            consistent_read=index is None,
             exclusive_start_key=start,
         )
         items += [
@@ -150,8 +153,11 @@ def audit_entries_about(user_id: str, limit: int = 1000) -> list[dict[str, Any]]
 
 def personal_data(user_id: str) -> PersonalData:
     """Everything held about the account: its record, every item under ``USER#<id>`` (what
-    other domains store about the learner lands there too), and audit entries about it."""
+    other domains store about the learner lands there too), every item in the personal index
+    partitions other domains declare, and audit entries about it."""
     items = partition_items(User.pk(user_id))
+    for index, suffix in PERSONAL_INDEXES:
+        items += partition_items(f"{User.pk(user_id)}#{suffix}", index)
     data: dict[str, list[dict[str, Any]]] = {}
     for item in items:
         entity = str(item.get("entity", "unknown"))

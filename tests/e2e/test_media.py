@@ -156,11 +156,17 @@ def test_an_uploaded_video_plays_as_signed_hls(stack: LocalStack, clip: bytes) -
     assert master.headers["Content-Type"] == "application/vnd.apple.mpegurl"
     variants = m3u8.loads(master.text).playlists
     assert len(variants) == 1
-    variant = requests.get(urljoin(playback["url"], variants[0].uri), timeout=30)
+    variant_url = urljoin(playback["url"], variants[0].uri)
+    variant = requests.get(variant_url, timeout=30)
     assert variant.status_code == 200
     segments = m3u8.loads(variant.text).segments
-    assert segments and all("X-Amz-Signature=" in s.uri for s in segments)
-    segment = requests.get(segments[0].uri, timeout=30)
+    assert segments and all(s.uri.startswith("segments/") and "token=" in s.uri for s in segments)
+    # (the segment path redirects to the local S3, presigned)
+    segment = requests.get(urljoin(variant_url, segments[0].uri), timeout=30)
+    assert [r.status_code for r in segment.history] == [302]
+    assert (
+        segment.url.startswith(stack.state["moto_endpoint"]) and "X-Amz-Signature=" in segment.url
+    )
     assert segment.status_code == 200
     assert len(segment.content) > 1000 and segment.content[0] == TS_SYNC_BYTE
     thumbnail = requests.get(playback["thumbnail_url"], timeout=30)

@@ -132,6 +132,18 @@ def test_media_is_private_behind_origin_access_control_and_signed_urls(full: Bui
     ].startswith("-----BEGIN PUBLIC KEY-----")
 
 
+def test_segment_redirects_share_the_cache_and_can_be_read_by_a_redirected_player(
+    full: Build,
+) -> None:
+    behavior = _distribution(full, "Coursewave media")["DefaultCacheBehavior"]
+
+    # CachingOptimized: no query string in the cache key (each viewer's signature differs)
+    assert behavior["CachePolicyId"] == "658327ea-f89d-4fab-a63d-7e88639e58f6"
+    # CORS-With-Preflight allow-all: a cross-origin redirect arrives with `Origin: null`
+    assert behavior["ResponseHeadersPolicyId"] == "60669652-455b-4ae9-85a4-c4c02393f86c"
+    assert behavior["AllowedMethods"] == ["GET", "HEAD", "OPTIONS"]
+
+
 def test_without_a_signing_key_the_media_cdn_refuses_every_request(default: Build) -> None:
     config = _distribution(default, "Coursewave media")
     associations = config["DefaultCacheBehavior"]["FunctionAssociations"]

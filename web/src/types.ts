@@ -70,6 +70,9 @@ export interface Playback {
   url?: string;
   embed_url?: string;
   thumbnail_url?: string | null;
+  expires_in?: number; // hls: seconds the token lasts
+  token?: string; // hls: the playback token in url
+  refresh_url?: string; // hls: POST {token} for a new one
 }
 
 export interface Media {

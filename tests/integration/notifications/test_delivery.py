@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import json
-from urllib.parse import parse_qs, urlsplit
+import re
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import boto3
 import pytest
@@ -165,6 +167,46 @@ def test_the_unsubscribe_link_is_signed_get_changes_nothing_and_post_turns_the_t
     me = platform.call("GET", "/v1/me", caller=student).json()
     assert me["preferences"]["notifications"] == {"enrollment": {"email": False}}
     assert platform.call("GET", path).json()["email_enabled"] is False
+
+
+def test_a_person_who_opens_the_link_in_a_browser_gets_a_page_whose_button_unsubscribes(
+    inbox: Inbox,
+) -> None:
+    platform, student = inbox.platform, inbox.personas.student
+    inbox.enrolled(student)
+    [mail] = inbox.mails(student)
+    path = (
+        mail["headers"]["list-unsubscribe"].strip("<>").removeprefix("https://api.coursewave.test")
+    )
+    browser = {"accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+
+    before = TableSnapshot.take(platform)
+    page = platform.call("GET", path, headers=browser)
+    assert_unchanged(platform, before, "opening the page")
+
+    assert page.status == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert "default-src 'none'" in page.headers["content-security-policy"]
+    assert page.headers["referrer-policy"] == "no-referrer"
+    text = page.body.decode()
+    assert "Stop emails about your enrollments" in text and student.email not in text
+    # the page's form is the RFC 8058 one-click form, posted back to the link itself
+    action = re.search(r'<form method="post" action="([^"]+)"', text)
+    assert action is not None
+    query = html.unescape(action.group(1))
+    assert query.startswith("?token=") and f"/v1/unsubscribe{query}" == path
+    fields = dict(re.findall(r'name="([^"]+)" value="([^"]+)"', text))
+    assert fields == {"List-Unsubscribe": "One-Click"}
+
+    form = {**browser, "content-type": "application/x-www-form-urlencoded"}
+    done = platform.call("POST", path, body=urlencode(fields).encode(), headers=form)
+
+    assert done.status == 200 and "Unsubscribed" in done.body.decode()
+    assert "<form" not in done.body.decode()
+    me = platform.call("GET", "/v1/me", caller=student).json()
+    assert me["preferences"]["notifications"] == {"enrollment": {"email": False}}
+    again = platform.call("GET", path, headers=browser).body.decode()
+    assert "Already unsubscribed" in again and "<form" not in again
 
 
 def test_a_permanent_bounce_or_a_complaint_stops_email_to_that_address(inbox: Inbox) -> None:

@@ -22,8 +22,12 @@ from functions import registry
 from functions.users.public import ERASED_NAME, erased_email
 from local.apigw import LambdaContext
 from tests.integration.courses.builders import build_course, enroll, ok, table_snapshot
-from tests.integration.identity.conftest import Identity, Session
-from tests.support.cloud import Caller, Platform
+from tests.integration.privacy.footprint import (
+    caller_of,
+    registered_instructor,
+    take_part_everywhere,
+)
+from tests.support.cloud import Platform
 from tests.support.personas import Personas
 
 PRIVACY = Path(__file__).resolve().parents[3] / "docs" / "privacy.md"
@@ -37,10 +41,6 @@ RETAINED_NAME = {"Certificate"}
 
 def _erasure_consumers() -> list[registry.ConsumerDecl]:
     return [c for c in registry.CONSUMERS if "UserDeleted" in c.detail_types]
-
-
-def _as(session: Session, *roles: str) -> Caller:
-    return Caller(session.user_id, session.email, session.access_token, roles)
 
 
 def _holders(items: list[dict[str, Any]], *needles: str) -> list[dict[str, Any]]:
@@ -62,72 +62,17 @@ def _is_retained(item: dict[str, Any], email: str = "") -> bool:
     return expires <= datetime.now(UTC) + OUTBOX_RETENTION + timedelta(minutes=1)
 
 
-def _leaver(platform: Platform, personas: Personas, name: str) -> tuple[Identity, Session]:
-    """A registered account (its UserRegistered event carries name and email) that teaches."""
-    identity = Identity(platform)
-    session = identity.signed_up(name=name, email=identity.email("leaver"))
-    promoted = platform.call(
-        "PATCH",
-        f"/v1/admin/users/{session.user_id}",
-        caller=personas.admin,
-        json_body={"roles": ["instructor"]},
-    )
-    assert promoted.status == 200, promoted.body
-    return identity, session
-
-
 def test_a_deleted_account_leaves_its_name_and_email_only_in_the_retention_list(
     platform: Platform, personas: Personas, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(resources.PUBLIC_BASE_URL.env, "https://api.coursewave.test")
     reset_settings()
     name = "Zebulon Quartermaine"
-    _, session = _leaver(platform, personas, name)
-    leaver = _as(session, "student", "instructor")
-    # teaches: a published course (with a learner) and a draft
-    taught = build_course(platform, leaver, lessons=1)
-    draft = build_course(platform, leaver, lessons=1, publish=False)
-    enroll(platform, taught.id, personas.other_student)
-    # learns: an enrollment with progress and a resume point
-    course = build_course(platform, personas.instructor, lessons=2)
-    enroll(platform, course.id, leaver)
-    lesson = course.lesson_ids[0]
-    ok(platform.call("POST", f"/v1/courses/{course.id}/lessons/{lesson}/complete", caller=leaver))
-    position = platform.call(
-        "PUT",
-        f"/v1/courses/{course.id}/lessons/{course.lesson_ids[1]}/position",
-        caller=leaver,
-        json_body={"position_seconds": 42},
-    )
-    assert position.status in (200, 204), position.body
-    # takes part: a comment in the course's discussion and a review of it
+    _, session = registered_instructor(platform, personas, name)
+    leaver = caller_of(session, "student", "instructor")
+    footprint = take_part_everywhere(platform, personas, leaver, name)
+    taught, draft, course = footprint.taught, footprint.draft, footprint.course
     comments, reviews = f"/v1/courses/{course.id}/comments", f"/v1/courses/{course.id}/reviews"
-    ok(platform.call("POST", comments, caller=leaver, json_body={"body": "A question"}), 201)
-    ok(platform.call("POST", reviews, caller=leaver, json_body={"rating": 4}), 201)
-    # takes an exam: a written answer that names the learner
-    question = {"type": "short_text", "prompt": "Who are you?", "answer": "a learner"}
-    exam = ok(
-        platform.call(
-            "POST",
-            f"/v1/courses/{course.id}/exams",
-            caller=personas.instructor,
-            json_body={"title": "Check", "pass_percent": 50, "questions": [question]},
-        ),
-        201,
-    )
-    attempt = ok(platform.call("POST", f"/v1/exams/{exam['id']}/attempts", caller=leaver), 201)
-    saved = platform.call(
-        "PUT",
-        f"/v1/exams/{exam['id']}/attempts/{attempt['attempt_id']}/answers",
-        caller=leaver,
-        json_body={"answers": {attempt["questions"][0]["id"]: f"I am {name}"}},
-    )
-    assert saved.status == 204, saved.body
-    # earns a certificate: a course completed
-    earned = build_course(platform, personas.instructor, lessons=1)
-    enroll(platform, earned.id, leaver)
-    done = f"/v1/courses/{earned.id}/lessons/{earned.lesson_ids[0]}/complete"
-    ok(platform.call("POST", done, caller=leaver))
     platform.drain()
     before = _holders(table_snapshot(platform), session.email, name)
     assert {i["entity"]["S"] for i in before} >= {
@@ -202,8 +147,8 @@ def test_every_erasure_consumer_is_idempotent_and_reports_only_what_failed(
     platform: Platform, personas: Personas
 ) -> None:
     name = "Ottoline Vandersteen"
-    _, session = _leaver(platform, personas, name)
-    leaver = _as(session, "student", "instructor")
+    _, session = registered_instructor(platform, personas, name)
+    leaver = caller_of(session, "student", "instructor")
     build_course(platform, leaver, lessons=1)
     enroll(platform, build_course(platform, personas.instructor, lessons=1).id, leaver)
     platform.drain()

@@ -149,3 +149,34 @@ def test_money_is_shown_with_the_currency_decimals() -> None:
     assert domain.money(1999, "USD", 2) == "19.99 USD"
     assert domain.money(5000, "RWF", 0) == "5000 RWF"
     assert domain.money(1234, "KWD", 3) == "1.234 KWD"
+
+
+@pytest.mark.parametrize(
+    ("accept", "page"),
+    [
+        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", True),  # Chrome
+        ("text/html", True),
+        ("application/json", False),
+        ("*/*", False),
+        (None, False),
+        ("", False),
+        ("application/json, text/html;q=0.5", False),
+        ("text/html;q=0, */*", False),
+        ("text/html;q=oops", False),
+    ],
+)
+def test_a_page_goes_only_to_a_client_that_prefers_html(accept: str | None, page: bool) -> None:
+    assert domain.prefers_html(accept) is page
+
+
+def test_every_notification_type_has_a_label_on_the_unsubscribe_page() -> None:
+    assert set(domain.TYPE_LABELS) == set(NOTIFICATION_TYPES)
+
+
+def test_the_unsubscribe_page_escapes_what_it_shows() -> None:
+    page = domain.unsubscribe_page("<b>x</b>", "a***@<i>.test", True, '?token=a"b')
+
+    assert "<b>x</b>" not in page and "&lt;b&gt;x&lt;/b&gt;" in page
+    assert "<i>" not in page
+    assert 'action="?token=a&quot;b"' in page
+    assert "<script" not in page

@@ -1,6 +1,6 @@
 import { api, ApiError } from "../api";
 import { markdown } from "../markdown";
-import { hlsPlayer } from "../player";
+import { hlsPlayer, type PlaybackToken } from "../player";
 import type { Screen } from "../router";
 import type { Course, Lesson, Playback, Progress } from "../types";
 import { button, errorBox, flash, h, link, progressBar } from "../ui";
@@ -54,10 +54,13 @@ const screen: Screen = {
         if (playback.type === "hls" && playback.url) {
           const resumeAt = progress?.last_lesson_id === lesson.id ? (progress.last_position_seconds ?? 0) : 0;
           const mediaError = h("p", { class: "media-error", role: "alert" });
+          const refreshPath = new URL(playback.refresh_url ?? "", window.location.href).pathname;
           const player = hlsPlayer({
             url: playback.url,
             poster: playback.thumbnail_url,
             resumeAt,
+            token: { token: playback.token ?? "", expires_in: playback.expires_in ?? 0 },
+            refresh: (token) => api<PlaybackToken>("POST", refreshPath, { body: { token } }),
             onPosition: (seconds) => {
               if (progress) {
                 void api("PUT", `${base}/lessons/${lesson.id}/position`, { body: { position_seconds: Math.floor(seconds) } }).catch(() => undefined);

@@ -102,6 +102,11 @@ class Settings(BaseModel):
     # per-email limits stay. Never set in AWS (1); a local runner whose traffic all comes from
     # 127.0.0.1 (the fuzzer's, tests/e2e/test_fuzz.py) raises it so it spends no shared budget.
     auth_rate_limit_ip_factor: int = Field(default=1, ge=1, alias="AUTH_RATE_LIMIT_IP_FACTOR")
+    # How long a playback token (and so every media URL) lives: 10 minutes, the ceiling; tests
+    # shorten it to play past an expiry (docs/media.md).
+    playback_url_ttl_seconds: int = Field(
+        default=600, ge=1, le=600, alias="PLAYBACK_URL_TTL_SECONDS"
+    )
 
     @property
     def oauth_redirect_allow_list(self) -> frozenset[str]:

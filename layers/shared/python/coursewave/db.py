@@ -97,6 +97,18 @@ def keyed(item: ItemT) -> ItemT:
     return item
 
 
+def decode(model: type[ItemT], raw: dict[str, Any] | None) -> ItemT | None:
+    """A raw item (from a batch read or a raw query) as a ``model`` item, if it is one: None
+    for a missing item or one of another entity."""
+    if raw is None:
+        return None
+    attribute = model._get_discriminator_attribute()
+    entity = attribute.get_discriminator(model) if attribute is not None else None
+    if raw.get("entity", {}).get("S") != entity:
+        return None
+    return model.from_raw_data(raw)
+
+
 def connection() -> Connection:
     """The models' own connection: a new ``Connection()`` would build a new botocore session and
     client (tens of milliseconds of model loading) each time."""

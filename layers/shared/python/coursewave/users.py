@@ -39,6 +39,17 @@ STATUSES = (UNVERIFIED, ACTIVE, BANNED, DELETED)
 PASSWORD = "password"  # noqa: S105 - a provider name, not a secret
 PROVIDERS = (PASSWORD, "google", "github")
 
+# Where higher domains keep a person's items outside their ``USER#<id>`` partition: the index
+# partition ``USER#<id>#<suffix>`` of the named index. The data export (users) reads each one;
+# users may import no higher domain, so each owner declares its row here (docs/privacy.md).
+PERSONAL_INDEXES: tuple[tuple[str, str], ...] = (
+    ("GSI1", "PAYMENTS"),  # payments: what the person bought, and how
+    ("GSI2", "ATTEMPTS"),  # assessments: exam attempts, with the answers given
+    ("GSI1", "CERTIFICATES"),  # certificates: the certificates issued to the person
+    ("GSI2", "COMMENTS"),  # community: comments and replies the person wrote
+    ("GSI2", "REVIEWS"),  # community: reviews the person wrote
+)
+
 PROFILE = "PROFILE"
 # Index partitions that list every account: by email (GSI1) and by name (GSI2).
 BY_EMAIL = "USERS#EMAIL"
