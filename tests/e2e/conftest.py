@@ -1,4 +1,4 @@
-"""The e2e suite: one local runner (``python -m local``) per test session, talked to over HTTP."""
+"""The e2e suite: one local runner (``python -m local``) per xdist worker, talked to over HTTP."""
 
 from __future__ import annotations
 
@@ -107,7 +107,11 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """One xdist worker runs every e2e test, so the suite starts one local runner, not two."""
+    """One xdist group per e2e module: a module's tests run in order on one worker (they share
+    its module-scoped runners and what they create), while modules spread over both workers.
+    Each worker starts its own session ``stack`` (any free port, its own state file) the first
+    time one of its modules needs it."""
     for item in items:
-        if "tests/e2e/" in str(item.path).replace("\\", "/"):
-            item.add_marker(pytest.mark.xdist_group("e2e"))
+        path = str(item.path).replace("\\", "/")
+        if "tests/e2e/" in path:
+            item.add_marker(pytest.mark.xdist_group("e2e:" + path.split("tests/e2e/", 1)[1]))

@@ -8,6 +8,7 @@ a real Cognito access token.
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 from collections.abc import Iterator
@@ -24,12 +25,12 @@ from functions import registry
 from local import payments, seed
 from local.apigw import match
 from local.authorizer import JwtAuthorizer
-from local.cloud import Provisioned, provision
+from local.cloud import Provisioned, apply_environment, provision
 from local.fakes import FakeProviders
 from local.gateway import Gateway
 from local.mailbox import Mailbox
 from local.pollers import Poller, SqsPoller, StreamPoller
-from tests.support import authz, fake_providers
+from tests.support import authz, fake_providers, moto_state
 from tests.support.contracts import validate_detail
 
 ROLE_SETS = {
@@ -158,9 +159,31 @@ class Platform:
                 return
 
 
+# boto3's default session is kept between platforms: a new one reloads every service model a
+# test's first clients need (~0.1 s a service).
+MOTO_CONFIG = {
+    "stepfunctions": {"execute_state_machine": True},
+    "core": {"reset_boto3_session": False},
+}
+
+
 def in_process_platform() -> Iterator[Platform]:
-    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
-        out = provision(None)
+    """A platform in the state ``provision`` leaves it, on moto in-process.
+
+    Provisioning (≈60 resources, RSA keys in KMS, parsed workflows, boto3 clients for the
+    pollers) is done once per process; every later platform starts from a copy of that moment
+    (``tests/support/moto_state.py``), checked empty before it is handed out.
+    """
+    mock = mock_aws(config=MOTO_CONFIG)
+    base = _BASE.get()
+    mock.start(reset=base is None)
+    try:
+        if base is None:
+            base = _BASE.build()
+        else:
+            base.restore()
+        out = copy.deepcopy(base.provisioned)
+        apply_environment(out.env)
         holder: list[Platform] = []
         providers = fake_providers.start(out, lambda: holder[0].call)
         authorizer = JwtAuthorizer(out.jwks_url, out.issuer, out.client_id)
@@ -169,11 +192,56 @@ def in_process_platform() -> Iterator[Platform]:
         )
         platform = Platform(out, gateway, Mailbox("us-east-1"), providers=providers)
         holder.append(platform)
-        platform.pollers = _pollers(out)
+        platform.pollers = base.fresh_pollers()
         try:
             yield platform
         finally:
-            providers.stop()
+            fake_providers.stop(providers)
+    finally:
+        # The data stays: the next platform overwrites it, and any other ``mock_aws`` resets it.
+        mock.stop(remove_data=False)
+
+
+@dataclass
+class _Base:
+    """The provisioned moment every platform of this process starts from."""
+
+    provisioned: Provisioned
+    state: moto_state.Snapshot
+    pollers: list[Poller]
+
+    def restore(self) -> None:
+        self.state.restore()
+        leaks = moto_state.leftovers()
+        if leaks:
+            raise AssertionError(
+                "moto state leaked into a new platform (a test's data survived the reset): "
+                + "; ".join(leaks)
+            )
+
+    def fresh_pollers(self) -> list[Poller]:
+        """The same pollers (their boto3 clients cost ~50 ms each), with no stream position."""
+        for poller in self.pollers:
+            if isinstance(poller, StreamPoller):
+                poller.iterators.clear()
+                poller.pending.clear()
+        return list(self.pollers)
+
+
+class _BaseCache:
+    def __init__(self) -> None:
+        self._base: _Base | None = None
+
+    def get(self) -> _Base | None:
+        return self._base
+
+    def build(self) -> _Base:
+        out = provision(None)
+        self._base = _Base(copy.deepcopy(out), moto_state.Snapshot.take(), _pollers(out))
+        return self._base
+
+
+_BASE = _BaseCache()
 
 
 def _pollers(out: Provisioned) -> list[Poller]:

@@ -3,6 +3,7 @@ serves, with webhooks and callbacks delivered straight into the in-process gatew
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -32,3 +33,9 @@ def start(out: Provisioned, call: Callable[[], Call]) -> FakeProviders:
     fakes = payments.start_fakes(out.env, API_BASE_URL, deliver, asynchronous=False)
     apply_environment(out.env)
     return fakes
+
+
+def stop(fakes: FakeProviders) -> None:
+    """Stop the fakes without waiting: their server notices within its 0.5 s poll, and the next
+    platform's fakes listen on another port."""
+    threading.Thread(target=fakes.stop, name="fake-providers-stop", daemon=True).start()
