@@ -162,13 +162,24 @@ def _video_codec_args(plan: LadderPlan) -> list[str]:
         "0",
         "-force_key_frames",
         f"expr:gte(t,n_forced*{GOP_SECONDS})",
+        # B-frames without a pyramid delay decoding by one frame instead of two, so the first
+        # picture is shown at one frame past 0 (see ``_output_args``).
+        "-x264-params",
+        "b-pyramid=none",
     ]
 
 
 def _output_args() -> list[str]:
-    """No source metadata in the output (phone videos carry GPS tags), and room to buffer
-    packets while the many encoders of one process warm up at different speeds."""
-    return ["-map_metadata", "-1", "-map_chapters", "-1", "-max_muxing_queue_size", "4096"]
+    """No source metadata in the output (phone videos carry GPS tags), room to buffer packets
+    while the many encoders of one process warm up at different speeds, and timestamps from 0.
+
+    The MPEG-TS muxer delays everything by 1.4 s by default (``-muxdelay``/``-muxpreload``); a
+    player then sees a hole before the first picture (hls.js: ``bufferSeekOverHole``).
+    """
+    return [
+        *("-map_metadata", "-1", "-map_chapters", "-1", "-max_muxing_queue_size", "4096"),
+        *("-muxdelay", "0", "-muxpreload", "0"),
+    ]
 
 
 def _video_rate_args(rendition: Rendition, index: int) -> list[str]:

@@ -269,3 +269,16 @@ def test_thumbnail_past_the_end_falls_back_to_the_first_frame(
     dest = thumbnail(landscape_clip, tmp_path / "late.jpg", at_seconds=120)
     image = ffprobe("-show_streams", dest)["streams"][0]
     assert (image["codec_name"], image["width"], image["height"]) == ("mjpeg", 640, 360)
+
+
+def first_pts(segment: Path, kind: str) -> float:
+    packets = ffprobe("-select_streams", kind, "-show_entries", "packet=pts_time", segment)
+    return min(float(p["pts_time"]) for p in packets["packets"])
+
+
+def test_timestamps_start_at_zero_in_every_rendition(ladder: Ladder) -> None:
+    """No hole before the first frame: a player starting at 0 finds picture and sound there."""
+    for rendition in ladder.result.renditions:
+        first = ladder.segments(rendition.name)[0]
+        assert 0 <= first_pts(first, "v") <= FRAME + 1e-3, rendition.name
+        assert 0 <= first_pts(first, "a") <= FRAME + 1e-3, rendition.name
