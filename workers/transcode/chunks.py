@@ -31,8 +31,6 @@ from workers.transcode.master import (
 )
 
 AUDIO_RENDITION = "audio"
-#: Parts per worker: one each keeps the wall time at (split + one chunk + assembly).
-DEFAULT_CHUNK_WORKERS = 4
 VIDEO, AUDIO = "video", "audio"
 #: What FFmpeg's HLS muxer declares for its playlists (``#EXT-X-VERSION``).
 PLAYLIST_VERSION = 6
