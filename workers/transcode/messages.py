@@ -76,7 +76,7 @@ class Task:
 
 def _run_prefix(media_id: str, prefix: object) -> bool:
     return isinstance(prefix, str) and bool(
-        re.fullmatch(re.escape(output_prefix(media_id, "")) + r"[0-9a-f]{32}/", prefix)
+        re.fullmatch(re.escape(f"media/{media_id}/") + r"[0-9a-f]{32}/", prefix)
     )
 
 

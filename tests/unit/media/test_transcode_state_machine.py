@@ -126,6 +126,11 @@ def test_long_sources_fan_out_to_worker_tasks_and_a_failed_part_discards_everyth
     assert part["Parameters"]["MessageBody"]["action"] == "part"
     assert part["HeartbeatSecondsPath"] and part["TimeoutSecondsPath"]
     assert any("States.HeartbeatTimeout" in r["ErrorEquals"] for r in part["Retry"])
+    # A part whose workers were all lost fails the Map with our own error name (moto cannot
+    # propagate a States.* error out of a Map iteration; the worker's Transcode.* ones pass).
+    lost = fan_out["ItemProcessor"]["States"][part["Catch"][0]["Next"]]
+    assert part["Catch"][0]["ErrorEquals"] == ["States.HeartbeatTimeout", "States.Timeout"]
+    assert (lost["Type"], lost["Error"]) == ("Fail", "Transcode.WorkerLost")
     assert fan_out["Catch"] == [
         {"ErrorEquals": ["States.ALL"], "ResultPath": "$.failure", "Next": "DiscardParts"}
     ]
