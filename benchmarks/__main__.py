@@ -26,6 +26,7 @@ BENCHMARKS = (
     "grading",
     "certificate_issue",
     "transcode",
+    "long_lecture",
 )
 
 
