@@ -36,6 +36,7 @@ BENCHMARKS = (
     "transcode",
     "load",
     "transcode_cost",
+    "long_lecture",
 )
 #: The file each benchmark's interpreter appends its judged budgets to (JSON lines).
 BUDGETS_ENV = "COURSEWAVE_BENCH_BUDGETS"

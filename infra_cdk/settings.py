@@ -49,7 +49,7 @@ class Settings:
     media_signing_public_key: str | None = None
     transcode_image_tag: str = "latest"
     worker_min_capacity: int = 1
-    worker_max_capacity: int = 4
+    worker_max_capacity: int = 8  # also the number of parts a long video is split into
     alarm_email: str | None = None
     mail: MailSettings | None = None
     throttle_rate_limit: int = 100

@@ -33,6 +33,7 @@ from infra_cdk.compute import base_environment
 from infra_cdk.nag import acknowledge, token_name
 from infra_cdk.naming import Names
 from infra_cdk.settings import Settings
+from workers.transcode.settings import CHUNK_WORKERS_ENV
 
 KEEP_IMAGES = 20
 EPHEMERAL_STORAGE_GIB = 50
@@ -110,6 +111,8 @@ class ContainerWorkers(Construct):
             **base_environment(settings),
             **{env: queue.queue_url for env, name in queue_env.items() if name == worker.queue},
             **access.env,
+            # A long video is split for as many tasks as the service may run at once.
+            CHUNK_WORKERS_ENV: str(settings.worker_max_capacity),
         }
         log_group = logs.LogGroup(scope, "Logs", retention=logs.RetentionDays.ONE_MONTH)
         service = ecs_patterns.QueueProcessingFargateService(

@@ -35,8 +35,13 @@ from local.pollers import (
     wait_until_idle,
 )
 from local.web import WebApp
+from workers.transcode.settings import CHUNK_WORKERS_ENV
 
 REQUIRED_TOOLS = ("ffmpeg", "ffprobe")
+#: How many pollers feed each container worker locally (AWS: the service's task count), and
+#: so how many parts of a long video are encoded at once.
+WORKER_POOL_ENV = "COURSEWAVE_WORKER_POOL"
+DEFAULT_WORKER_POOL = 2
 
 
 def _deliver_over_http(method: str, url: str, headers: dict[str, str], body: bytes) -> int:
@@ -74,9 +79,9 @@ def build_pollers(out: Provisioned, log: Callable[[str], None]) -> list[Poller]:
     Step Functions target, from the registry and what was provisioned (not started yet)."""
     pollers: list[Poller] = []
     for worker in registry.CONTAINER_WORKERS:
-        pollers.append(
+        pollers.extend(
             SqsPoller(
-                worker.name,
+                f"{worker.name}-{index}",
                 out.consumer_queues[worker.queue],
                 importlib.import_module(worker.module).lambda_handler,
                 log,
@@ -84,6 +89,7 @@ def build_pollers(out: Provisioned, log: Callable[[str], None]) -> list[Poller]:
                 function_name=f"coursewave-{worker.name}",
                 target=f"container worker {worker.module}",
             )
+            for index in range(worker_pool_size())
         )
     for consumer in registry.CONSUMERS:
         if consumer.function is None:
@@ -120,6 +126,20 @@ def build_pollers(out: Provisioned, log: Callable[[str], None]) -> list[Poller]:
             )
         )
     return pollers
+
+
+def worker_pool_size() -> int:
+    """``COURSEWAVE_WORKER_POOL`` (default 2): the local worker pool's size."""
+    raw = os.environ.get(WORKER_POOL_ENV)
+    if not raw:
+        return DEFAULT_WORKER_POOL
+    try:
+        size = int(raw)
+    except ValueError as exc:
+        raise StartupError(f"{WORKER_POOL_ENV}={raw!r} must be a whole number") from exc
+    if size < 1:
+        raise StartupError(f"{WORKER_POOL_ENV}={raw!r} must be at least 1")
+    return size
 
 
 def schedule_period(schedule: registry.ScheduleDecl) -> float:
@@ -181,6 +201,10 @@ class LocalPlatform:
         self.providers = payments.start_fakes(env, self.url, _deliver_over_http, asynchronous=True)
         # xAPI statements go to a local LRS stand-in (local/fake_lrs.py), with basic auth.
         self.lrs = fake_lrs.start_for(env)
+        # A long video is split for as many workers as the pool has (AWS: the service's maximum).
+        env.setdefault(
+            CHUNK_WORKERS_ENV, os.environ.get(CHUNK_WORKERS_ENV) or str(worker_pool_size())
+        )
         apply_environment(env)
         self.log(f"payment provider fakes (Stripe, MTN MoMo, Airtel) on {self.providers.url}")
         self.log(f"fake LRS (xAPI statements) on {self.lrs.endpoint}/statements")

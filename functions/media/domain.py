@@ -130,6 +130,7 @@ class MediaFile:
     error: str | None
     created_at: str
     updated_at: str | None
+    audio_rendition: str | None = None  # a chunked ladder's sound, its own HLS rendition
 
     @property
     def ready(self) -> bool:
@@ -141,7 +142,10 @@ class MediaFile:
         return self.thumbnail_key or (self.published_key if self.kind == IMAGE else None)
 
     def has_rendition(self, name: str) -> bool:
-        return name in {r.name for r in self.renditions}
+        """A variant, or the audio rendition every variant refers to (``#EXT-X-MEDIA``)."""
+        return name in {r.name for r in self.renditions} or (
+            self.audio_rendition is not None and name == self.audio_rendition
+        )
 
 
 def manages_directly(media: MediaFile, principal: Principal) -> bool:

@@ -52,6 +52,7 @@ class Media(Item, discriminator=record.ENTITY):
     output_prefix = UnicodeAttribute(attr_name=record.OUTPUT_PREFIX, null=True)
     published_key = UnicodeAttribute(attr_name=record.PUBLISHED_KEY, null=True)
     thumbnail_key = UnicodeAttribute(attr_name=record.THUMBNAIL_KEY, null=True)
+    audio_rendition = UnicodeAttribute(attr_name=record.AUDIO_RENDITION, null=True)
     error = UnicodeAttribute(attr_name=record.ERROR, null=True)
     error_code = UnicodeAttribute(attr_name=record.ERROR_CODE, null=True)
     attempt = UnicodeAttribute(attr_name=record.ATTEMPT, null=True)
@@ -138,6 +139,7 @@ def _media_file(item: Media) -> MediaFile:
         output_prefix=item.output_prefix,
         published_key=item.published_key,
         thumbnail_key=item.thumbnail_key,
+        audio_rendition=item.audio_rendition or None,
         error=item.error,
         created_at=item.created_at,
         updated_at=item.updated_at,

@@ -8,6 +8,7 @@ import pytest
 
 from tests.infra import probes
 from tests.infra.conftest import Build
+from workers.transcode.settings import CHUNK_WORKERS_ENV
 
 
 @pytest.mark.parametrize("build_name", ["default", "full"])
@@ -91,3 +92,21 @@ def test_the_cluster_has_container_insights_and_the_vpc_flow_logs(full: Build) -
     assert {"Name": "containerInsights", "Value": "enabled"} in cluster["ClusterSettings"]
     assert full.resources("AWS::EC2::FlowLog")
     assert full.resources("AWS::EC2::NatGateway") == {}
+
+
+def test_long_videos_are_split_for_as_many_tasks_as_the_service_may_run(full: Build) -> None:
+    settings = full.stack.settings
+    task = next(
+        t["Properties"]
+        for t in full.resources("AWS::ECS::TaskDefinition").values()
+        if t["Properties"]["ContainerDefinitions"][0]["Command"] == list(probes.WORKER.command)
+    )
+    env = {e["Name"]: e["Value"] for e in task["ContainerDefinitions"][0]["Environment"]}
+
+    assert env[CHUNK_WORKERS_ENV] == str(settings.worker_max_capacity) == "3"  # from context
+    targets = full.resources("AWS::ApplicationAutoScaling::ScalableTarget").values()
+    assert {t["Properties"]["MaxCapacity"] for t in targets} == {settings.worker_max_capacity}
+
+
+def test_the_default_capacity_covers_eight_parallel_parts(default: Build) -> None:
+    assert default.stack.settings.worker_max_capacity == 8

@@ -75,6 +75,15 @@ class MediaItems:
             {":p": {"N": str(percent)}},
         )
 
+    def add_progress(self, media_id: str, attempt: str, points: int) -> None:
+        """Add ``points`` (parts finishing on several workers at once: an atomic ``ADD``)."""
+        self._update(
+            media_id,
+            attempt,
+            f"ADD {record.PROGRESS_PERCENT} :p",
+            {":p": {"N": str(points)}},
+        )
+
     def record_failure(self, media_id: str, attempt: str, code: str, message: str) -> None:
         """The instructor-facing message and error code (the workflow keeps them when it fails
         the item)."""
@@ -152,6 +161,15 @@ class Buckets:
 
         with ThreadPoolExecutor(max_workers=UPLOAD_THREADS) as pool:
             list(pool.map(put, files))
+
+    def delete_prefix(self, prefix: str) -> int:
+        """Delete every object under ``prefix`` of the media bucket; how many there were."""
+        keys: list[str] = []
+        paginator = self.client.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.media_bucket, Prefix=prefix):
+            keys += [item["Key"] for item in page.get("Contents", [])]
+        self.delete(keys)
+        return len(keys)
 
     def delete(self, keys: list[str]) -> None:
         for start in range(0, len(keys), 1000):

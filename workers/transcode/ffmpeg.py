@@ -19,6 +19,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
+from fractions import Fraction
 from pathlib import Path
 from typing import IO
 
@@ -83,13 +84,67 @@ def build_ladder_command(src: str | Path, plan: LadderPlan) -> list[str]:
     return args
 
 
-def var_stream_map(plan: LadderPlan) -> str:
+def var_stream_map(plan: LadderPlan, audio: bool | None = None) -> str:
     """``v:0,a:0,name:720p v:1,a:1,name:480p`` (no ``a:`` entries without audio)."""
+    with_audio = plan.has_audio if audio is None else audio
     entries = []
     for i, rendition in enumerate(plan.renditions):
-        audio = f"a:{i}," if plan.has_audio else ""
-        entries.append(f"v:{i},{audio}name:{rendition.name}")
+        entry = f"a:{i}," if with_audio else ""
+        entries.append(f"v:{i},{entry}name:{rendition.name}")
     return " ".join(entries)
+
+
+def build_chunk_command(
+    src: str | Path, plan: LadderPlan, *, start_frame: int, frames: int | None, name: str
+) -> list[str]:
+    """The video ladder of one chunk of the source: frames ``[start_frame, start_frame+frames)``
+    (to the end when ``frames`` is None), no audio (``build_audio_command`` encodes it once).
+
+    Writes ``{rendition}/{name}.m3u8`` and ``{rendition}/{name}_%05d.ts`` (run with cwd=out_dir).
+    Timestamps continue the whole source's timeline: the chunk's first picture is shown at
+    ``start_frame / fps`` plus the one-frame B-frame delay every output has, so the segments of
+    consecutive chunks join without a gap, an overlap or a discontinuity.
+    """
+    fps = plan.fps_fraction
+    start = Fraction(start_frame) / fps
+    count = len(plan.renditions)
+    labels = [f"v{i}" for i in range(count)]
+    split = "".join(f"[s{i}]" for i in range(count))
+    trim = f",trim=end_frame={frames}" if frames is not None else ""
+    graph = [f"[0:v]fps={fps}{trim},format=yuv420p,split={count}{split}"]
+    graph += [
+        f"[s{i}]{_scale(r)}[{label}]"
+        for i, (r, label) in enumerate(zip(plan.renditions, labels, strict=True))
+    ]
+    args = [*_global_args(), *SAFE_INPUT_OPTIONS]
+    if start_frame:
+        args += ["-ss", _seconds(start)]
+    args += ["-i", _input_path(src), "-filter_complex", ";".join(graph)]
+    for label in labels:
+        args += ["-map", f"[{label}]"]
+    args += _output_args() + _video_codec_args(plan)
+    for i, rendition in enumerate(plan.renditions):
+        args += _video_rate_args(rendition, i)
+    args += ["-output_ts_offset", _seconds(start + 1 / fps)]
+    args += ["-var_stream_map", var_stream_map(plan, audio=False)]
+    args += _hls_args("%v", segments=f"{name}_%05d.ts", playlist=f"{name}.m3u8")
+    return args
+
+
+def build_audio_command(src: str | Path, plan: LadderPlan, kbps: int, directory: str) -> list[str]:
+    """The source's audio once, as an HLS audio rendition in ``directory`` (cwd=out_dir).
+
+    Shifted by the video's one-frame B-frame delay, so sound and picture keep the source's sync.
+    """
+    args = [*_global_args(), *SAFE_INPUT_OPTIONS, "-i", _input_path(src), "-map", "0:a:0"]
+    args += _output_args() + _audio_codec_args() + ["-b:a", f"{kbps}k"]
+    args += ["-output_ts_offset", _seconds(1 / plan.fps_fraction)]
+    args += _hls_args(directory)
+    return args
+
+
+def _seconds(value: Fraction) -> str:
+    return f"{float(value):.6f}"
 
 
 def per_rendition_commands(src: str | Path, plan: LadderPlan) -> list[list[str]]:
@@ -162,13 +217,24 @@ def _video_codec_args(plan: LadderPlan) -> list[str]:
         "0",
         "-force_key_frames",
         f"expr:gte(t,n_forced*{GOP_SECONDS})",
+        # B-frames without a pyramid delay decoding by one frame instead of two, so the first
+        # picture is shown at one frame past 0 (see ``_output_args``).
+        "-x264-params",
+        "b-pyramid=none",
     ]
 
 
 def _output_args() -> list[str]:
-    """No source metadata in the output (phone videos carry GPS tags), and room to buffer
-    packets while the many encoders of one process warm up at different speeds."""
-    return ["-map_metadata", "-1", "-map_chapters", "-1", "-max_muxing_queue_size", "4096"]
+    """No source metadata in the output (phone videos carry GPS tags), room to buffer packets
+    while the many encoders of one process warm up at different speeds, and timestamps from 0.
+
+    The MPEG-TS muxer delays everything by 1.4 s by default (``-muxdelay``/``-muxpreload``); a
+    player then sees a hole before the first picture (hls.js: ``bufferSeekOverHole``).
+    """
+    return [
+        *("-map_metadata", "-1", "-map_chapters", "-1", "-max_muxing_queue_size", "4096"),
+        *("-muxdelay", "0", "-muxpreload", "0"),
+    ]
 
 
 def _video_rate_args(rendition: Rendition, index: int) -> list[str]:
@@ -188,7 +254,9 @@ def _audio_codec_args() -> list[str]:
     return ["-c:a", "aac", "-ar", str(AUDIO_SAMPLE_RATE), "-ac", str(AUDIO_CHANNELS)]
 
 
-def _hls_args(variant_dir: str) -> list[str]:
+def _hls_args(
+    variant_dir: str, *, segments: str = SEGMENT_PATTERN, playlist: str = VARIANT_PLAYLIST
+) -> list[str]:
     return [
         "-f",
         "hls",
@@ -203,8 +271,8 @@ def _hls_args(variant_dir: str) -> list[str]:
         "-hls_segment_type",
         "mpegts",
         "-hls_segment_filename",
-        f"{variant_dir}/{SEGMENT_PATTERN}",
-        f"{variant_dir}/{VARIANT_PLAYLIST}",
+        f"{variant_dir}/{segments}",
+        f"{variant_dir}/{playlist}",
     ]
 
 

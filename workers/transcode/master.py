@@ -27,6 +27,7 @@ from workers.transcode.tools import FFPROBE, run_tool, stderr_tail
 
 MASTER_PLAYLIST = "master.m3u8"
 MIN_VERSION = 3
+AUDIO_GROUP = "audio"
 
 # ISO/IEC 14496-15 / RFC 6381 names.
 _AVC_PROFILE_IDC = {"baseline": 0x42, "constrained baseline": 0x42, "main": 0x4D, "high": 0x64}
@@ -107,13 +108,31 @@ def write_master(
     return measured
 
 
-def render_master(renditions: Iterable[MeasuredRendition], version: int = MIN_VERSION) -> str:
-    """The master playlist text, renditions in the order given."""
+def render_master(
+    renditions: Iterable[MeasuredRendition],
+    version: int = MIN_VERSION,
+    *,
+    audio_uri: str | None = None,
+) -> str:
+    """The master playlist text, renditions in the order given.
+
+    With ``audio_uri`` the sound is its own rendition (``#EXT-X-MEDIA:TYPE=AUDIO``), referenced
+    by every variant through its ``AUDIO`` group; the variants' BANDWIDTH and CODECS then
+    include it, as RFC 8216 asks.
+    """
     lines = ["#EXTM3U", f"#EXT-X-VERSION:{version}", "#EXT-X-INDEPENDENT-SEGMENTS"]
+    group = ""
+    if audio_uri is not None:
+        lines.append(
+            f'#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="{AUDIO_GROUP}",NAME="Main",DEFAULT=YES,'
+            f'AUTOSELECT=YES,CHANNELS="2",URI="{audio_uri}"'
+        )
+        group = f',AUDIO="{AUDIO_GROUP}"'
     for r in renditions:
         lines.append(
             f"#EXT-X-STREAM-INF:BANDWIDTH={r.bandwidth},AVERAGE-BANDWIDTH={r.average_bandwidth},"
             f'CODECS="{r.codecs}",RESOLUTION={r.width}x{r.height},FRAME-RATE={r.frame_rate:.3f}'
+            f"{group}"
         )
         lines.append(r.uri)
     return "\n".join(lines) + "\n"
@@ -197,6 +216,22 @@ def probe_segment(path: Path, *, timeout_seconds: float = 60.0) -> StreamFacts:
     if result.returncode != 0:
         raise TranscodeFailed(f"cannot probe {path.name}\n{stderr_tail(result.stderr)}")
     return stream_facts(json.loads(result.stdout))
+
+
+def audio_codec_of(path: Path, *, timeout_seconds: float = 60.0) -> str:
+    """The ``mp4a.*`` codec string of an audio-only segment."""
+    result = run_tool(
+        [FFPROBE, "-v", "error", "-print_format", "json", "-show_streams", str(path)],
+        timeout_seconds=timeout_seconds,
+        missing_error=TranscodeFailed,
+    )
+    if result.returncode != 0:
+        raise TranscodeFailed(f"cannot probe {path.name}\n{stderr_tail(result.stderr)}")
+    streams = json.loads(result.stdout).get("streams") or []
+    audio = next((s for s in streams if s.get("codec_type") == "audio"), None)
+    if audio is None:
+        raise TranscodeFailed(f"{path.name} has no audio stream")
+    return _audio_codec(audio)
 
 
 def stream_facts(data: dict[str, Any]) -> StreamFacts:

@@ -10,6 +10,11 @@ for the token. For each task the worker
 3. uploads the ladder to the media bucket under a fresh prefix ``media/<media_id>/<run id>/``,
    and only then answers ``SendTaskSuccess`` with what the workflow records.
 
+A source longer than ``chunk_threshold_seconds`` is instead planned into chunks (step 2 becomes
+a thumbnail and a chunk plan); the workflow fans the parts out to workers (``action: part``),
+then has one assemble them (``action: assemble``: the playlists, written last) or, when a part
+failed, delete everything under the run's prefix (``action: discard``).
+
 A ``TranscodeError`` (not a video, corrupt, FFmpeg crash, timeout) records its instructor-facing
 message on the item and answers ``SendTaskFailure(error="Transcode.<kind>")``. Anything uploaded by
 a run that does not end in success is deleted, so nothing is ever half-published. Transient
@@ -44,16 +49,41 @@ from workers.transcode.aws import (
     error_code,
     missing_source,
 )
-from workers.transcode.errors import TranscodeError
+from workers.transcode.chunks import (
+    AUDIO,
+    AUDIO_RENDITION,
+    Chunk,
+    PartResult,
+    assemble,
+    plan_chunks,
+)
+from workers.transcode.errors import TranscodeError, TranscodeFailed
+from workers.transcode.ffmpeg import thumbnail
 from workers.transcode.keepalive import Abandoned, Keepalive
+from workers.transcode.ladder import plan_ladder
+from workers.transcode.master import MASTER_PLAYLIST
 from workers.transcode.messages import (
+    ASSEMBLE,
+    DISCARD,
+    PART,
     SOURCE_MISSING,
     Outcome,
     Task,
     failure_error,
+    ladder_output,
+    output_prefix,
     success_output,
 )
-from workers.transcode.pipeline import TranscodeResult, transcode
+from workers.transcode.pipeline import (
+    THUMBNAIL,
+    THUMBNAIL_AT,
+    check_assembly,
+    encode_audio,
+    encode_chunk,
+    transcode,
+    write_assembly,
+)
+from workers.transcode.probe import SourceInfo, probe
 from workers.transcode.settings import WorkerSettings
 from workers.transcode.shutdown import SHUTDOWN, Shutdown
 
@@ -62,6 +92,8 @@ log = logging.getLogger("coursewave.transcode")
 #: Share of the progress bar for the encode; uploading the ladder takes the rest until the
 #: workflow records the item as ready (100).
 ENCODE_SHARE = 90
+#: Time a part's task allows past the worker's encode budget (download, upload, answer).
+PART_UPLOAD_SECONDS = 1800
 
 
 class Worker:
@@ -84,9 +116,11 @@ class Worker:
                 return Outcome.DONE
             with self._keepalive(task, receipt_handle) as alive:
                 alive.beat()  # fails fast on a token that is already gone
-                result, prefix = self._run(task, alive, published)
-            self._answer_success(task, result, prefix)
+                output = self._run(task, alive, published)
+            self._answer_success(task, output)
             published.clear()  # recorded by the workflow from now on
+            if task.action == PART:
+                self._part_done(task)
             return Outcome.DONE
         except TranscodeError as error:
             if error.retryable:
@@ -109,24 +143,125 @@ class Worker:
         finally:
             self._delete(published)
 
-    def _run(
-        self, task: Task, alive: Keepalive, published: list[str]
-    ) -> tuple[TranscodeResult, str]:
-        prefix = f"media/{task.media_id}/{uuid.uuid4().hex}/"
+    def _run(self, task: Task, alive: Keepalive, published: list[str]) -> dict[str, Any]:
+        """The task's work; its success output."""
+        if task.action == DISCARD:
+            assert task.output_prefix is not None  # Task.parse checks it for every chunk task
+            deleted = self.buckets.delete_prefix(task.output_prefix)
+            log.info("discarded %d objects of %s's chunked run", deleted, task.media_id)
+            return {"deleted": deleted}
+        if task.action == ASSEMBLE:
+            return self._assemble(task, published)
         with tempfile.TemporaryDirectory(prefix="transcode-") as scratch:
-            source = Path(scratch) / f"source{PurePosixPath(task.key).suffix.lower()}"
+            work = Path(scratch)
+            source = work / f"source{PurePosixPath(task.key).suffix.lower()}"
             with self.shutdown.interruptible():
                 self.buckets.download(task.bucket, task.key, source)
                 alive.check()
+                info = probe(source)
+                if task.action == PART:
+                    return self._part(task, source, info, work, alive, published)
+                if info.duration_seconds > self.settings.chunk_threshold_seconds:
+                    return self._plan_chunks(task, source, info, work, published)
                 result = transcode(
                     source,
-                    Path(scratch) / "out",
+                    work / "out",
                     on_progress=lambda percent: self._progress(task, alive, percent),
                     timeout_seconds=self.settings.timeout_seconds,
+                    source=info,
                 )
             alive.check()
-            self.buckets.publish(Path(scratch) / "out", prefix, result.files, published)
-        return result, prefix
+            prefix = output_prefix(task.media_id, uuid.uuid4().hex)
+            self.buckets.publish(work / "out", prefix, result.files, published)
+        return success_output(result, prefix)
+
+    def _plan_chunks(
+        self, task: Task, source: Path, info: SourceInfo, work: Path, published: list[str]
+    ) -> dict[str, Any]:
+        """A long source: the thumbnail now, the chunks for the workflow's ``Map`` to fan out."""
+        plan = plan_ladder(info)
+        chunks = plan_chunks(plan, self.settings.chunk_workers)
+        prefix = output_prefix(task.media_id, uuid.uuid4().hex)
+        thumbnail(
+            source,
+            work / THUMBNAIL,
+            at_seconds=info.duration_seconds * THUMBNAIL_AT,
+            timeout_seconds=self.settings.timeout_seconds,
+        )
+        self.buckets.publish(work, prefix, (THUMBNAIL,), published)
+        parts = [{"kind": AUDIO}] if plan.has_audio else []
+        parts += [chunk.to_json() for chunk in chunks]
+        points = ENCODE_SHARE // len(parts)
+        log.info("%s: %.0f s in %d chunks", task.media_id, info.duration_seconds, len(chunks))
+        return {
+            "chunked": True,
+            "output_prefix": prefix,
+            "thumbnail_key": prefix + THUMBNAIL,
+            "duration_seconds": round(info.duration_seconds, 3),
+            "chunks": len(chunks),
+            "parts": [{**part, "progress": points} for part in parts],
+            # Each part's task: the worker's own budget plus time to upload, and a heartbeat
+            # deadline well past the keepalive interval.
+            "part_timeout_seconds": int(self.settings.timeout_seconds) + PART_UPLOAD_SECONDS,
+            "part_heartbeat_seconds": self.settings.heartbeat_seconds,
+        }
+
+    def _part(
+        self,
+        task: Task,
+        source: Path,
+        info: SourceInfo,
+        work: Path,
+        alive: Keepalive,
+        published: list[str],
+    ) -> dict[str, Any]:
+        """One part of a chunked run: a chunk's video ladder, or the audio."""
+        plan = plan_ladder(info)
+        spec = task.details.get("part") or {}
+        out = work / "out"
+        if spec.get("kind") == AUDIO:
+            part = encode_audio(source, plan, out, timeout_seconds=self.settings.timeout_seconds)
+        else:
+            chunk = Chunk.from_json(spec)
+            part = encode_chunk(
+                source, plan, chunk, out, timeout_seconds=self.settings.timeout_seconds
+            )
+        alive.check()
+        assert task.output_prefix is not None
+        self.buckets.publish(out, task.output_prefix, part.files, published)
+        return part.to_json()
+
+    def _assemble(self, task: Task, published: list[str]) -> dict[str, Any]:
+        """Every part is in place: write the variant, audio and master playlists last."""
+        assert task.output_prefix is not None
+        details = task.details
+        try:
+            parts = [PartResult.from_json(part) for part in details["parts"]]
+            chunks, duration = int(details["chunks"]), float(details["duration_seconds"])
+            thumbnail_key = str(details["thumbnail_key"])
+        except (KeyError, TypeError, ValueError) as error:
+            raise TranscodeFailed(f"malformed assemble task: {error!r}") from error
+        assembly = assemble(parts, chunks)
+        check_assembly(duration, assembly)
+        with tempfile.TemporaryDirectory(prefix="assemble-") as scratch:
+            files = write_assembly(assembly, Path(scratch))
+            self.buckets.publish(Path(scratch), task.output_prefix, files, published)
+        return ladder_output(
+            task.output_prefix,
+            renditions=assembly.renditions,
+            duration_seconds=duration,
+            master_playlist=MASTER_PLAYLIST,
+            thumbnail_key=thumbnail_key,
+            audio_rendition=AUDIO_RENDITION if assembly.audio else None,
+        )
+
+    def _part_done(self, task: Task) -> None:
+        """Move the progress bar by the part's share (best effort: it is only a display)."""
+        points = int((task.details.get("part") or {}).get("progress") or 0)
+        try:
+            self.media.add_progress(task.media_id, task.attempt, points)
+        except (ClientError, BotoCoreError) as error:
+            log.warning("progress of %s not recorded: %r", task.media_id, error)
 
     def _progress(self, task: Task, alive: Keepalive, percent: int) -> None:
         """Called by the pipeline on the working thread (already throttled to 5-point steps).
@@ -145,9 +280,9 @@ class Worker:
         except BotoCoreError as error:
             log.warning("progress of %s not recorded: %r", task.media_id, error)
 
-    def _answer_success(self, task: Task, result: TranscodeResult, prefix: str) -> None:
+    def _answer_success(self, task: Task, output: dict[str, Any]) -> None:
         try:
-            self.tasks.succeed(task.token, success_output(result, prefix))
+            self.tasks.succeed(task.token, output)
         except ClientError as error:
             if error_code(error) in TASK_GONE:
                 raise Abandoned(f"the task ended unanswered ({error_code(error)})") from error

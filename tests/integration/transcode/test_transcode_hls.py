@@ -1,4 +1,7 @@
-"""HLS conformance of real transcodes (FFmpeg): playlists, segments, keyframes, orientation."""
+"""HLS conformance of real transcodes (FFmpeg): playlists, segments, keyframes, orientation.
+
+The ``ladder`` checks run on both outputs: one FFmpeg process, and the chunked ladder of long
+sources (two chunks here, audio in its own rendition: there the audio checks look at it)."""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from local.samples import make_test_clip
 from tests.integration.transcode.media import ffprobe, leftovers, psnr
 from workers.transcode import TranscodeResult, probe, transcode
 from workers.transcode.ffmpeg import thumbnail
+from workers.transcode.pipeline import transcode_chunked
 
 # One xdist worker runs every real-FFmpeg test, so the session clips are generated once.
 pytestmark = pytest.mark.xdist_group("transcode")
@@ -35,6 +39,16 @@ class Ladder:
     def segments(self, name: str) -> list[Path]:
         return [self.out / name / s.uri for s in self.variant(name).segments]
 
+    @property
+    def chunked(self) -> bool:
+        return self.result.audio_rendition is not None
+
+    def audio_segments(self) -> list[Path]:
+        """Where the sound is: its own rendition, or muxed into every variant's segments."""
+        if self.chunked:
+            return self.segments("audio")
+        return [s for r in self.result.renditions for s in self.segments(r.name)]
+
 
 def run(src: Path, out: Path) -> Ladder:
     progress: list[int] = []
@@ -43,8 +57,20 @@ def run(src: Path, out: Path) -> Ladder:
 
 
 @pytest.fixture(scope="module")
-def ladder(landscape_clip: Path, tmp_path_factory: pytest.TempPathFactory) -> Ladder:
+def one_process(landscape_clip: Path, tmp_path_factory: pytest.TempPathFactory) -> Ladder:
     return run(landscape_clip, tmp_path_factory.mktemp("landscape") / "media")
+
+
+@pytest.fixture(scope="module")
+def chunked(landscape_clip: Path, tmp_path_factory: pytest.TempPathFactory) -> Ladder:
+    out = tmp_path_factory.mktemp("chunked") / "media"
+    result = transcode_chunked(landscape_clip, out, chunk_workers=2, parallel=2)
+    return Ladder(result, out, [])
+
+
+@pytest.fixture(params=["one process", "chunked"])
+def ladder(request: pytest.FixtureRequest) -> Ladder:
+    return request.getfixturevalue("one_process" if request.param == "one process" else "chunked")
 
 
 @pytest.fixture(scope="module")
@@ -108,17 +134,33 @@ def test_master_playlist_has_every_attribute_apple_requires(ladder: Ladder) -> N
         assert info.frame_rate == FPS
     bandwidths = [p.stream_info.bandwidth for p in master.playlists]
     assert bandwidths == sorted(bandwidths, reverse=True)
+    audio = [m for m in master.media if m.type == "AUDIO"]
+    if ladder.chunked:
+        [rendition] = audio
+        assert (rendition.uri, rendition.default, rendition.autoselect) == (
+            "audio/index.m3u8", "YES", "YES"
+        )  # fmt: skip
+        assert all(p.stream_info.audio == rendition.group_id for p in master.playlists)
+    else:
+        assert audio == []
+
+
+def _measured(ladder: Ladder, name: str) -> tuple[int, int]:
+    """(peak, average) bits per second of one rendition's segments on disk."""
+    variant = ladder.variant(name)
+    sizes = [(ladder.out / name / s.uri).stat().st_size * 8 for s in variant.segments]
+    durations = [s.duration for s in variant.segments]
+    peak = max(bits / d for bits, d in zip(sizes, durations, strict=True))
+    return math.ceil(peak), math.ceil(sum(sizes) / sum(durations))
 
 
 def test_master_bandwidths_are_measured_from_the_segments(ladder: Ladder) -> None:
+    # A variant that refers to an audio rendition declares its rate with the audio's added.
+    audio_peak, audio_average = _measured(ladder, "audio") if ladder.chunked else (0, 0)
     for rendition in ladder.result.renditions:
-        variant = ladder.variant(rendition.name)
-        sizes = [(ladder.out / rendition.name / s.uri).stat().st_size * 8 for s in variant.segments]
-        durations = [s.duration for s in variant.segments]
-        assert rendition.average_bandwidth == math.ceil(sum(sizes) / sum(durations))
-        assert rendition.bandwidth == math.ceil(
-            max(bits / d for bits, d in zip(sizes, durations, strict=True))
-        )
+        peak, average = _measured(ladder, rendition.name)
+        assert rendition.average_bandwidth == average + audio_average
+        assert rendition.bandwidth == peak + audio_peak
 
 
 def test_codecs_match_the_encoded_profiles(ladder: Ladder) -> None:
@@ -147,7 +189,13 @@ def test_result_lists_every_published_file_and_nothing_else_is_left(ladder: Ladd
     on_disk = sorted(p.relative_to(ladder.out).as_posix() for p in ladder.out.rglob("*"))
     files = [f for f in on_disk if (ladder.out / f).is_file()]
     assert list(ladder.result.files) == files
-    assert {"master.m3u8", "thumbnail.jpg", "720p/index.m3u8", "360p/seg_00001.ts"} <= set(files)
+    if ladder.chunked:  # each chunk's segments, the audio rendition; no per-chunk playlists
+        expected = {"720p/index.m3u8", "360p/c0000_00000.ts", "360p/c0001_00000.ts"}
+        expected |= {"audio/index.m3u8", "audio/seg_00001.ts"}
+        assert not [f for f in files if f.endswith(".m3u8") and "/c0" in f]
+    else:
+        expected = {"720p/index.m3u8", "360p/seg_00001.ts"}
+    assert {"master.m3u8", "thumbnail.jpg"} | expected <= set(files)
     assert ladder.result.master_playlist == "master.m3u8"
     assert ladder.result.thumbnail == "thumbnail.jpg"
     assert ladder.result.duration_seconds == pytest.approx(8.0, abs=0.1)
@@ -161,12 +209,19 @@ def test_every_segment_is_h264_with_stereo_48k_aac(ladder: Ladder) -> None:
     for rendition in ladder.result.renditions:
         for segment in ladder.segments(rendition.name):
             info = ffprobe("-show_streams", "-show_format", segment)
-            video, audio = stream(info, "video"), stream(info, "audio")
+            video = stream(info, "video")
             assert info["format"]["format_name"] == "mpegts"
             assert video is not None and video["codec_name"] == "h264"
             assert (video["width"], video["height"]) == (rendition.width, rendition.height)
-            assert audio is not None and audio["codec_name"] == "aac"
-            assert (audio["sample_rate"], audio["channels"]) == ("48000", 2)
+            # The chunked ladder's sound is in its audio rendition only (checked below).
+            assert (stream(info, "audio") is None) == ladder.chunked
+    assert ladder.audio_segments()
+    for segment in ladder.audio_segments():
+        info = ffprobe("-show_streams", "-show_format", segment)
+        audio = stream(info, "audio")
+        assert info["format"]["format_name"] == "mpegts"
+        assert audio is not None and audio["codec_name"] == "aac"
+        assert (audio["sample_rate"], audio["channels"]) == ("48000", 2)
 
 
 def test_every_segment_starts_with_a_keyframe(ladder: Ladder) -> None:
@@ -205,8 +260,8 @@ def test_thumbnail_is_a_640_wide_jpeg(ladder: Ladder) -> None:
     assert (image["width"], image["height"]) == (640, 360)
 
 
-def test_progress_rises_in_steps_and_ends_at_100(ladder: Ladder) -> None:
-    progress = ladder.progress
+def test_progress_rises_in_steps_and_ends_at_100(one_process: Ladder) -> None:
+    progress = one_process.progress
     assert progress[-1] == 100
     assert len(progress) >= 2  # at least one report arrived while FFmpeg was encoding
     assert progress == sorted(set(progress))
@@ -269,3 +324,16 @@ def test_thumbnail_past_the_end_falls_back_to_the_first_frame(
     dest = thumbnail(landscape_clip, tmp_path / "late.jpg", at_seconds=120)
     image = ffprobe("-show_streams", dest)["streams"][0]
     assert (image["codec_name"], image["width"], image["height"]) == ("mjpeg", 640, 360)
+
+
+def first_pts(segment: Path, kind: str) -> float:
+    packets = ffprobe("-select_streams", kind, "-show_entries", "packet=pts_time", segment)
+    return min(float(p["pts_time"]) for p in packets["packets"])
+
+
+def test_timestamps_start_at_zero_in_every_rendition(ladder: Ladder) -> None:
+    """No hole before the first frame: a player starting at 0 finds picture and sound there."""
+    for rendition in ladder.result.renditions:
+        first = ladder.segments(rendition.name)[0]
+        assert 0 <= first_pts(first, "v") <= FRAME + 1e-3, rendition.name
+    assert 0 <= first_pts(ladder.audio_segments()[0], "a") <= FRAME + 1e-3

@@ -18,6 +18,8 @@ DEFINITION: dict[str, Any] = json.loads((ROOT / DECL.definition).read_text())
 STATES: dict[str, Any] = DEFINITION["States"]
 # Publishing the outcome is retried until EventBridge takes it; there is nothing to fall back on.
 EMITTERS = {"EmitReady", "EmitFailed"}
+# Once a chunked run's parts may have written files, a failure discards them before failing.
+AFTER_PARTS = {"Assemble"}
 
 
 def _tasks() -> dict[str, Any]:
@@ -62,7 +64,8 @@ def test_every_task_retries_transient_errors_and_fails_the_media_otherwise() -> 
         if name in EMITTERS or name == "MarkFailed":
             continue
         catch_all = [c for c in state["Catch"] if c["ErrorEquals"] == ["States.ALL"]]
-        assert catch_all and catch_all[0]["Next"] == "MarkFailed", name
+        expected = "DiscardParts" if name in AFTER_PARTS else "MarkFailed"
+        assert catch_all and catch_all[0]["Next"] == expected, name
 
 
 def test_the_worker_is_awaited_with_a_task_token_a_timeout_and_a_heartbeat() -> None:
@@ -106,3 +109,33 @@ def test_the_trigger_matches_uploads_of_this_deployment_only() -> None:
         },
     }
     assert DECL.trigger_bus == "default"
+
+
+def test_long_sources_fan_out_to_worker_tasks_and_a_failed_part_discards_everything() -> None:
+    assert STATES["IsChunked"]["Choices"] == [
+        {"Variable": "$.transcode.chunked", "BooleanEquals": True, "Next": "EncodeParts"}
+    ]
+    assert STATES["IsChunked"]["Default"] == "ShapeRenditions"
+    fan_out = STATES["EncodeParts"]
+    assert fan_out["Type"] == "Map" and fan_out["ItemsPath"] == "$.transcode.parts"
+    assert fan_out["ItemProcessor"]["ProcessorConfig"] == {"Mode": "INLINE"}
+    assert "MaxConcurrency" not in fan_out  # bounded by the worker service's capacity
+    part = fan_out["ItemProcessor"]["States"]["EncodePart"]
+    assert part["Resource"] == "arn:aws:states:::sqs:sendMessage.waitForTaskToken"
+    assert part["Parameters"]["QueueUrl"] == "${TranscodeQueueUrl}"  # the same worker pool
+    assert part["Parameters"]["MessageBody"]["action"] == "part"
+    assert part["HeartbeatSecondsPath"] and part["TimeoutSecondsPath"]
+    assert any("States.HeartbeatTimeout" in r["ErrorEquals"] for r in part["Retry"])
+    # A part whose workers were all lost fails the Map with our own error name (moto cannot
+    # propagate a States.* error out of a Map iteration; the worker's Transcode.* ones pass).
+    lost = fan_out["ItemProcessor"]["States"][part["Catch"][0]["Next"]]
+    assert part["Catch"][0]["ErrorEquals"] == ["States.HeartbeatTimeout", "States.Timeout"]
+    assert (lost["Type"], lost["Error"]) == ("Fail", "Transcode.WorkerLost")
+    assert fan_out["Catch"] == [
+        {"ErrorEquals": ["States.ALL"], "ResultPath": "$.failure", "Next": "DiscardParts"}
+    ]
+    assert fan_out["Next"] == "Assemble" and STATES["Assemble"]["Next"] == "ShapeRenditions"
+    discard = STATES["DiscardParts"]
+    assert discard["Parameters"]["MessageBody"]["action"] == "discard"
+    assert discard["ResultPath"] is None  # MarkFailed still reads $.failure
+    assert discard["Next"] == "MarkFailed" and discard["Catch"][0]["Next"] == "MarkFailed"

@@ -18,6 +18,7 @@ from workers.transcode import container, worker
 from workers.transcode.aws import TaskTokens, WorkQueue
 from workers.transcode.keepalive import Abandoned, Keepalive
 from workers.transcode.messages import Outcome, Task
+from workers.transcode.probe import SourceInfo
 from workers.transcode.settings import WorkerSettings
 from workers.transcode.shutdown import Shutdown
 
@@ -227,7 +228,9 @@ def test_a_run_the_heartbeat_finds_abandoned_stops_publishes_nothing_and_is_dele
             time.sleep(0.02)
         pytest.fail("the encode was not stopped")
 
-    monkeypatch.setattr(worker, "transcode", encode)
+    monkeypatch.setattr(worker, "transcode", lambda *a, source=None, **k: encode(*a, **k))
+    short = SourceInfo(60.0, 1280, 720, 0, 30.0, True, "h264", "mov,mp4")
+    monkeypatch.setattr(worker, "probe", lambda path: short)
     message = {"ReceiptHandle": "receipt-1", "Body": json.dumps(_body()), "MessageId": "m1"}
 
     # When the container processes its message

@@ -39,6 +39,9 @@ RENDITIONS = "renditions"
 OUTPUT_PREFIX = "output_prefix"  # media bucket prefix of the published files
 PUBLISHED_KEY = "published_key"  # master.m3u8 of a video; the file otherwise
 THUMBNAIL_KEY = "thumbnail_key"
+#: The sound's own HLS rendition of a chunked ladder (``audio``); empty when every variant
+#: carries its sound.
+AUDIO_RENDITION = "audio_rendition"
 ERROR = "error"  # for the instructor, when failed
 ERROR_CODE = "error_code"  # e.g. Transcode.NotAVideo, States.Timeout
 ATTEMPT = "attempt"  # the workflow execution processing the upload
@@ -63,6 +66,7 @@ ATTRIBUTES = frozenset(
         OUTPUT_PREFIX,
         PUBLISHED_KEY,
         THUMBNAIL_KEY,
+        AUDIO_RENDITION,
         ERROR,
         ERROR_CODE,
         ATTEMPT,
