@@ -95,13 +95,15 @@ def test_a_long_lecture_is_chunked_and_plays(chunking_stack: LocalStack, lecture
     [variant] = master.playlists
     assert variant.stream_info.audio == audio.group_id
     for uri in (variant.uri, audio.uri):
-        playlist_response = requests.get(urljoin(playback["url"], uri), timeout=30)
+        playlist_url = urljoin(playback["url"], uri)
+        playlist_response = requests.get(playlist_url, timeout=30)
         assert playlist_response.status_code == 200, playlist_response.text
         assert "#EXT-X-DISCONTINUITY" not in playlist_response.text
-        playlist = m3u8.loads(playlist_response.text)
+        playlist = m3u8.loads(playlist_response.text, uri=playlist_url)
         assert playlist.is_endlist
         assert sum(s.duration for s in playlist.segments) == pytest.approx(14.0, abs=0.1)
         for segment in playlist.segments:
-            downloaded = requests.get(segment.uri, timeout=30)
+            downloaded = requests.get(segment.absolute_uri, timeout=30)
+            assert [r.status_code for r in downloaded.history] == [302]  # the segment path
             assert downloaded.status_code == 200
             assert len(downloaded.content) > 1000 and downloaded.content[0] == TS_SYNC_BYTE

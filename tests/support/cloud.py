@@ -20,6 +20,7 @@ import boto3
 import jwt
 from moto import mock_aws
 
+from coursewave import resources
 from coursewave.events import OutboxEvent
 from functions import registry
 from local import payments, seed
@@ -183,6 +184,9 @@ def in_process_platform() -> Iterator[Platform]:
         else:
             base.restore()
         out = copy.deepcopy(base.provisioned)
+        # What CDK sets on every function and the local runner sets to its own URL: the base of
+        # the absolute URLs the API hands out (unsubscribe links in email, playback URLs...).
+        out.env.setdefault(resources.PUBLIC_BASE_URL.env, fake_providers.API_BASE_URL)
         apply_environment(out.env)
         holder: list[Platform] = []
         providers = fake_providers.start(out, lambda: holder[0].call)

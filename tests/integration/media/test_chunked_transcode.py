@@ -143,9 +143,11 @@ def test_a_long_video_is_encoded_in_parallel_parts_and_plays(
         assert response.status == 200, response.body
         text = response.body.decode()
         assert "#EXT-X-DISCONTINUITY" not in text
-        playlist = m3u8.loads(text)
+        playlist = m3u8.loads(text, uri=uri)
         assert playlist.is_endlist and playlist.segments
-        first = requests.get(playlist.segments[0].uri, timeout=30)
+        redirect = _get(world, playlist.segments[0].absolute_uri)  # the segment path
+        assert redirect.status == 302, redirect.body
+        first = requests.get(redirect.headers["location"], timeout=30)
         assert first.status_code == 200 and first.content[:1] == b"G"  # an MPEG-TS packet
     assert _get(world, variant.absolute_uri.replace("180p/", "720p/")).status == 404
 
