@@ -19,7 +19,8 @@ from coursewave.errors import ConfigurationError
 
 
 class Settings(BaseModel):
-    model_config = ConfigDict(frozen=True, populate_by_name=True)
+    # Validators are built on the first ``settings()`` call, not at import (docs/performance.md).
+    model_config = ConfigDict(frozen=True, populate_by_name=True, defer_build=True)
 
     region: str = Field(alias="AWS_REGION")
     stage: str = Field(default="local", alias=resources.STAGE.env)
