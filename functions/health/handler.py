@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Literal
 
-
 from coursewave.api import PUBLIC, Api, Reply
 from coursewave.config import settings
 from coursewave.models import Out

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
     EventType,
@@ -20,6 +19,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
     DynamoDBRecordEventName,
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from botocore.session import get_session
 
 from coursewave.config import settings
 from coursewave.events import OutboxEvent
@@ -32,7 +32,9 @@ _events_client = None
 def _events() -> Any:
     global _events_client
     if _events_client is None:
-        _events_client = boto3.client("events")
+        # botocore directly: boto3 adds its resources, s3transfer and multiprocessing to the
+        # function's cold import (docs/performance.md).
+        _events_client = get_session().create_client("events")
     return _events_client
 
 
