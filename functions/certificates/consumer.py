@@ -13,7 +13,7 @@ only when it renders (fpdf2 and its fonts cost ~375 ms: the other events never p
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
@@ -21,12 +21,14 @@ from aws_lambda_powertools.utilities.batch import (
     process_partial_response,
 )
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from coursewave.event_models import model_for
 from coursewave.observability import logger, metrics
 from functions.assessments import public as assessments
 from functions.certificates import logic
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
 
 processor = BatchProcessor(event_type=EventType.SQS)
 

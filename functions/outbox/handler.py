@@ -7,7 +7,7 @@ it (and only it); events are never dropped.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
@@ -18,12 +18,14 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
     DynamoDBRecord,
     DynamoDBRecordEventName,
 )
-from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.session import get_session
 
 from coursewave.config import settings
 from coursewave.events import OutboxEvent
 from coursewave.observability import logger, metrics
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 _events_client = None
