@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from typing import Any
-
-from aws_lambda_powertools.utilities.typing import LambdaContext
+from typing import TYPE_CHECKING, Any
 
 from coursewave.config import settings
 from coursewave.observability import logger, metrics
 from functions.analytics import domain
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
 
 MAX_BATCH_RECORDS = 500  # PutRecordBatch's limit (and 4 MiB, far above 10 SQS messages)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import time
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 from aws_lambda_powertools.utilities.batch import (
@@ -24,12 +24,14 @@ from aws_lambda_powertools.utilities.batch import (
     process_partial_response,
 )
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from coursewave.config import settings
 from coursewave.errors import ConfigurationError
 from coursewave.observability import logger, metrics
 from functions.analytics import statements
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
 
 processor = BatchProcessor(event_type=EventType.SQS)
 ATTEMPTS = 3

@@ -9,7 +9,6 @@ Certificates (above) decides whether a learner has completed a course: every les
 from __future__ import annotations
 
 from coursewave.event_models import ExamFailed, ExamPassed
-from functions.assessments import repository
 
 __all__ = ["ExamFailed", "ExamPassed", "required_exams_outstanding"]
 
@@ -19,6 +18,8 @@ def required_exams_outstanding(course_id: str, user_id: str) -> list[str]:
     ``required: false``; deleted exams are not required) that the learner has not passed with
     any attempt of any version, oldest exam first. Two consistent round trips: the course's
     exam index (GetItem), the learner's standings (BatchGetItem)."""
+    from functions.assessments import repository
+
     required = repository.course_index(course_id).required_ids
     if not required:
         return []

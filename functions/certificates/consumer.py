@@ -6,13 +6,14 @@
 - ``PaymentRefunded`` (payments): the course's certificate is revoked with reason ``refunded``.
 - ``UserDeleted`` (users, its own queue): the holder's PDFs are erased.
 
-This is the only function that imports the PDF library (``functions.certificates.pdf``).
+This is the only function that imports the PDF library (``functions.certificates.pdf``), and
+only when it renders (fpdf2 and its fonts cost ~375 ms: the other events never pay for them).
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
@@ -20,12 +21,14 @@ from aws_lambda_powertools.utilities.batch import (
     process_partial_response,
 )
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from coursewave.event_models import model_for
 from coursewave.observability import logger, metrics
 from functions.assessments import public as assessments
-from functions.certificates import logic, pdf
+from functions.certificates import logic
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
 
 processor = BatchProcessor(event_type=EventType.SQS)
 
@@ -52,6 +55,8 @@ def apply(record: SQSRecord) -> None:
         if logic.consider(data.user_id, data.course_id, outstanding):
             metrics.add_metric(name="CertificateEarned", unit="Count", value=1)
     elif name == "CertificateRequested":
+        from functions.certificates import pdf  # on first use (docs/performance.md)
+
         if logic.issue(data.certificate_id, pdf.render):
             metrics.add_metric(name="CertificateIssued", unit="Count", value=1)
     elif name == "PaymentRefunded":

@@ -14,9 +14,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.serialization import load_der_public_key
-
 from coursewave import resources
 from coursewave.config import settings
 from functions.certificates.domain import b64url
@@ -33,6 +30,9 @@ class PublicKey:
 
 def jwk_of(der: bytes) -> PublicKey:
     """The JWK (RFC 7517) of a DER SubjectPublicKeyInfo RSA key, with its thumbprint as kid."""
+    from cryptography.hazmat.primitives.asymmetric import rsa  # on first use
+    from cryptography.hazmat.primitives.serialization import load_der_public_key
+
     key = load_der_public_key(der)
     if not isinstance(key, rsa.RSAPublicKey):
         raise ValueError("the certificate signing key must be RSA")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from coursewave.db import Key
 from coursewave.users import Principal
-from functions.courses import domain, repository
+from functions.courses import domain
 from functions.courses.domain import (
     ARCHIVED,
     DRAFT,
@@ -89,6 +89,8 @@ class CourseRead:
 
 def is_course_id(ref: str) -> bool:
     """Whether ``ref`` is a course id (not a slug)."""
+    from functions.courses import repository
+
     return repository.is_course_id(ref)
 
 
@@ -102,6 +104,8 @@ def read_course(
     """The course ``ref`` (id or slug), the bodies of ``lessons`` and the items
     ``extra_keys(course_id)`` names, plus ``first`` (items that do not depend on the course,
     read with the first round): one BatchGetItem, two for a slug new to this instance."""
+    from functions.courses import repository
+
     lesson_ids = list(lessons)
 
     def alongside(course_id: str) -> list[Key]:
@@ -126,11 +130,15 @@ def currency_exponent(currency: str) -> int:
 
 def course(course_id: str) -> Course | None:
     """The course by id (one GetItem); None if there is none."""
+    from functions.courses import repository
+
     return repository.get_course(course_id)
 
 
 def courses_by_id(course_ids: Iterable[str]) -> dict[str, Course]:
     """Several courses in one BatchGetItem (≤ 100), by id; missing ones are left out."""
+    from functions.courses import repository
+
     return repository.courses_by_id(course_ids)[0]
 
 
@@ -139,6 +147,8 @@ def courses_with(
 ) -> tuple[dict[str, Course], dict[Key, dict[str, Any]]]:
     """``courses_by_id`` plus the raw items of the caller's own keys ``alongside``, read in the
     same BatchGetItem (the caller decodes them)."""
+    from functions.courses import repository
+
     return repository.courses_by_id(course_ids, alongside)
 
 
@@ -149,6 +159,8 @@ def count_enrollment(
     new enrollment requires the course to be published unless ``require_published`` is False —
     a paid one stands even if the course was unpublished while the learner paid — the
     transaction fails on that condition otherwise) and a catalog refresh."""
+    from functions.courses import repository
+
     repository.count_enrollment(tx, course_id, delta, require_published=require_published)
 
 
@@ -157,6 +169,8 @@ def count_rating(tx: TransactWrite, course_id: str, sum_delta: int, count_delta:
     reviews' ratings and ``count_delta`` on their number (atomic ADDs on the course item, which
     must exist, else the transaction fails), and the catalog refresh that re-sorts it. A new
     review is ``(rating, 1)``, an edit ``(new - old, 0)``, a removal ``(-rating, -1)``."""
+    from functions.courses import repository
+
     repository.count_rating(tx, course_id, sum_delta, count_delta)
 
 
@@ -165,11 +179,15 @@ def count_rating(tx: TransactWrite, course_id: str, sum_delta: int, count_delta:
 
 def managed_course_id(course_id: str, principal: Principal) -> str:
     """The course's id if ``principal`` may change it: 404 if they cannot see it, else 403."""
+    from functions.courses import repository
+
     return domain.managed(repository.get_course(course_id), principal).id
 
 
 def manages_course(course_id: str, principal: Principal) -> bool:
     """Whether ``principal`` owns the course or is an admin (False when there is no course)."""
+    from functions.courses import repository
+
     found = repository.get_course(course_id)
     return found is not None and domain.is_manager(found, principal)
 
@@ -177,11 +195,15 @@ def manages_course(course_id: str, principal: Principal) -> bool:
 def track_media(course_id: str, media_id: str, kind: str) -> None:
     """An upload was created for the course: record it as processing (idempotent; a state an
     event already told is kept)."""
+    from functions.courses import repository
+
     repository.track_media(course_id, media_id, kind)
 
 
 def lesson_media(course_id: str, media_id: str) -> LessonMedia | None:
     """What the course knows of its media ``media_id``; None if it is not the course's."""
+    from functions.courses import repository
+
     if not repository.is_course_id(course_id):
         return None
     return repository.get_media(course_id, media_id)

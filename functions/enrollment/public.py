@@ -18,15 +18,17 @@ Assessments' gradebook lists a course's learners with ``roster_page`` and its ex
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coursewave.clock import iso, new_id, now
 from coursewave.db import Key
 from coursewave.events import domain_event
 from coursewave.pagination import decode_cursor, encode_cursor
-from functions.enrollment import domain, repository
+from functions.enrollment import domain
 from functions.enrollment.domain import Enrollment, ViewableLesson
-from functions.enrollment.logic import viewable_lesson
+
+if TYPE_CHECKING:
+    from coursewave.users import Principal
 
 __all__ = [
     "Enrollment",
@@ -46,13 +48,28 @@ __all__ = [
 ]
 
 
+def viewable_lesson(
+    course_id_or_slug: str, lesson_id: str, principal: Principal | None
+) -> ViewableLesson:
+    """The lesson with its content and video if the caller may view it now; ``NotFound`` or
+    ``Forbidden`` otherwise (``logic.viewable_lesson``, which imports users' public face: on
+    first use, so a function that reaches enrollment for something else does not pay for it)."""
+    from functions.enrollment import logic
+
+    return logic.viewable_lesson(course_id_or_slug, lesson_id, principal)
+
+
 def enrollment_key(user_id: str, course_id: str) -> Key:
     """The key of a learner's enrollment in a course, to read it in a caller's batch."""
+    from functions.enrollment import repository
+
     return repository.enrollment_key(user_id, course_id)
 
 
 def decode_enrollment(raw: dict[str, Any] | None) -> Enrollment | None:
     """The enrollment from its raw item (read by ``enrollment_key``); revoked ones included."""
+    from functions.enrollment import repository
+
     return repository.decode(raw)
 
 
@@ -61,6 +78,8 @@ def roster_page(
 ) -> tuple[list[Enrollment], str | None]:
     """One page of the course's roster (one Query) and the next cursor; the caller has checked
     that whoever asks manages the course."""
+    from functions.enrollment import repository
+
     partition = repository.roster_partition(course_id)
     start = decode_cursor(
         cursor, key_names={"PK", "SK", "GSI1PK", "GSI1SK"}, fixed={"GSI1PK": partition}
@@ -82,6 +101,8 @@ def learner_ids_page(
 def course_learners(course_id: str, page_size: int = 100) -> Iterator[Enrollment]:
     """Every enrollment of the course, page by page on the roster index (for reports that run
     off the request path, such as a gradebook export; the caller has checked who asked)."""
+    from functions.enrollment import repository
+
     start = None
     while True:
         found, start = repository.roster_page(course_id, page_size, start)
@@ -102,6 +123,8 @@ def add_paid_enrollment(
 ) -> str:
     """Add the learner's paid enrollment to ``tx`` (fails the transaction on its condition if
     the learner already holds an active enrollment) with ``EnrollmentCreated``; returns its id."""
+    from functions.enrollment import repository
+
     moment = now()
     enrollment = Enrollment(
         id=new_id("enr_"),
@@ -136,6 +159,8 @@ def add_revocation(
 ) -> None:
     """Add to ``tx``: the enrollment ``payment_id`` bought becomes revoked (the transaction fails
     on its condition if the enrollment is not that payment's), with ``EnrollmentRevoked``."""
+    from functions.enrollment import repository
+
     event = domain_event(
         "enrollment",
         "EnrollmentRevoked",
@@ -153,11 +178,15 @@ def add_revocation(
 
 def add_unread_change(tx: Any, user_id: str, delta: int) -> None:
     """Add to ``tx``: the learner's unread notification count moves by ``delta`` (atomic ADD)."""
+    from functions.enrollment import repository
+
     repository.add_unread_change(tx, user_id, delta)
 
 
 def add_unread_reset(tx: Any, user_id: str) -> None:
     """Add to ``tx``: the learner's unread notification count becomes 0 (everything read)."""
+    from functions.enrollment import repository
+
     repository.add_unread_reset(tx, user_id)
 
 
@@ -165,10 +194,14 @@ def add_certificate_card(tx: Any, user_id: str, certificate_id: str, card: dict[
     """Add to ``tx``: ``card`` (a JSON object with ``id`` and ``issued_at``) is shown among the
     learner's certificates on the dashboard, newest first. Creates the (empty) tiles item at once
     if it is missing: harmless if the transaction then fails."""
+    from functions.enrollment import repository
+
     repository.ensure_tiles(user_id)
     repository.add_certificate_card(tx, user_id, certificate_id, card)
 
 
 def add_certificate_card_removal(tx: Any, user_id: str, certificate_id: str) -> None:
     """Add to ``tx``: the certificate's card leaves the dashboard (revoked, erased)."""
+    from functions.enrollment import repository
+
     repository.add_certificate_card_removal(tx, user_id, certificate_id)

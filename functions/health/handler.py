@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel
-
 from coursewave.api import PUBLIC, Api, Reply
 from coursewave.config import settings
+from coursewave.models import Out
 from functions.health import checks
 
 app = Api("health")
 lambda_handler = app.lambda_handler
 
 
-class Health(BaseModel):
+class Health(Out):
     status: Literal["ok", "degraded"]
     version: str
     checks: dict[str, Literal["ok", "error"]]

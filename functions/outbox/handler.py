@@ -7,9 +7,8 @@ it (and only it); events are never dropped.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import boto3
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
     EventType,
@@ -19,11 +18,14 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
     DynamoDBRecord,
     DynamoDBRecordEventName,
 )
-from aws_lambda_powertools.utilities.typing import LambdaContext
+from botocore.session import get_session
 
 from coursewave.config import settings
 from coursewave.events import OutboxEvent
 from coursewave.observability import logger, metrics
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 _events_client = None
@@ -32,7 +34,9 @@ _events_client = None
 def _events() -> Any:
     global _events_client
     if _events_client is None:
-        _events_client = boto3.client("events")
+        # botocore directly: boto3 adds its resources, s3transfer and multiprocessing to the
+        # function's cold import (docs/performance.md).
+        _events_client = get_session().create_client("events")
     return _events_client
 
 

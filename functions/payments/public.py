@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from functions.payments import repository
-
 __all__ = ["LedgerEntry", "ledger_entries"]
 
 
@@ -29,4 +27,6 @@ class LedgerEntry:
 def ledger_entries(start: str, end: str) -> list[LedgerEntry]:
     """The platform's ledger entries that succeeded in ``[start, end)`` (ISO 8601 UTC), oldest
     first: one Query on an index (paged by DynamoDB, never a Scan)."""
+    from functions.payments import repository
+
     return [LedgerEntry(**entry) for entry in repository.ledger_between(start, end)]

@@ -8,10 +8,14 @@ Credentials come from the payments secret, base URLs and markets from ``coursewa
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
-from coursewave.config import Settings, settings
+from coursewave.config import settings
 from functions.payments.providers import credentials
 from functions.payments.providers.port import PaymentProvider, ProviderName
+
+if TYPE_CHECKING:
+    from coursewave.config import Settings
 
 NAMES: tuple[ProviderName, ...] = ("stripe", "mtn_momo", "airtel_money")
 

@@ -83,15 +83,18 @@ def test_the_shipped_fonts_are_subsets() -> None:
     assert sum(sizes.values()) < 4 * 1024 * 1024  # the CJK and hangul subsets are most of it
 
 
-def test_the_api_function_never_imports_the_pdf_library() -> None:
-    """fpdf2 costs ~375 ms of cold import: only the certificates worker loads it."""
+def test_no_function_imports_the_pdf_library_before_it_renders() -> None:
+    """fpdf2 costs ~375 ms of cold import: only the certificates worker loads it, when it renders
+    (the consumer imports ``pdf`` in the ``CertificateRequested`` branch)."""
     probe = (
-        "import sys, functions.certificates.handler; "
+        "import sys, functions.certificates.{module}; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('fpdf', 'segno', 'uharfbuzz')"
         " or m == 'functions.certificates.pdf'))"
     )
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
-    worker = probe.replace("handler", "consumer")
-    loaded = subprocess.run([sys.executable, "-c", worker], capture_output=True, text=True)
-    assert "functions.certificates.pdf" in loaded.stdout
+    for module in ("handler", "consumer"):
+        command = [sys.executable, "-c", probe.format(module=module)]
+        out = subprocess.run(command, capture_output=True, text=True, check=True)
+        assert out.stdout.strip() == "[]", module
+    rendering = [sys.executable, "-c", probe.format(module="pdf")]
+    loaded = subprocess.run(rendering, capture_output=True, text=True, check=True)
+    assert "fpdf" in loaded.stdout

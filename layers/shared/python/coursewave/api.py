@@ -21,10 +21,9 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ValidationError
 
 from coursewave.errors import (
@@ -44,6 +43,9 @@ from coursewave.observability import CORRELATION_HEADER, bind_correlation_id, lo
 from coursewave.resources import USER_POOL
 from coursewave.tokens import LAMBDA, TokenRejected
 from coursewave.users import ACTIVE, UNVERIFIED, Principal, User
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
 
 M = TypeVar("M", bound=BaseModel)
 MAX_BODY_BYTES = 1024 * 1024

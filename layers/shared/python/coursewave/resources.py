@@ -11,18 +11,20 @@ aliases from here; ``infra_cdk`` and ``local`` set the variables through these d
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
+
+# Each declaration is a ``NamedTuple``: immutable like a frozen dataclass, but its class is built
+# without generating and compiling methods (a frozen dataclass costs ~0.5 ms at import, and every
+# function imports this module; docs/performance.md).
 
 
-@dataclass(frozen=True)
-class Index:
+class Index(NamedTuple):
     name: str
     hash_key: str
     range_key: str
 
 
-@dataclass(frozen=True)
-class TableDecl:
+class TableDecl(NamedTuple):
     logical_id: str
     env: str
     hash_key: str
@@ -31,8 +33,7 @@ class TableDecl:
     ttl_attribute: str
 
 
-@dataclass(frozen=True)
-class BucketDecl:
+class BucketDecl(NamedTuple):
     logical_id: str
     env: str
     purpose: str
@@ -40,8 +41,7 @@ class BucketDecl:
     expire_after_days: int | None = None
 
 
-@dataclass(frozen=True)
-class SecretDecl:
+class SecretDecl(NamedTuple):
     """A random secret the stack generates in Secrets Manager (the local runner: in moto).
 
     Functions receive the secret's id in ``env`` and read the value when they first need it.
@@ -52,8 +52,7 @@ class SecretDecl:
     purpose: str
 
 
-@dataclass(frozen=True)
-class OperatorSecretDecl:
+class OperatorSecretDecl(NamedTuple):
     """A Secrets Manager secret the stack creates empty and the operator fills (JSON object).
 
     Used for third-party credentials we cannot generate (payment providers). Functions receive
@@ -68,8 +67,7 @@ class OperatorSecretDecl:
     keys: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class SigningKeyDecl:
+class SigningKeyDecl(NamedTuple):
     """An asymmetric KMS key the stack owns (the local runner: in moto); functions receive its
     id in ``env`` and sign with ``signing_algorithm`` (the private key never leaves KMS)."""
 
@@ -80,15 +78,13 @@ class SigningKeyDecl:
     signing_algorithm: str
 
 
-@dataclass(frozen=True)
-class BusDecl:
+class BusDecl(NamedTuple):
     logical_id: str
     env: str
     name: str
 
 
-@dataclass(frozen=True)
-class QueueDecl:
+class QueueDecl(NamedTuple):
     """A queue whose URL other code needs (its consumer is declared in ``functions/registry.py``,
     whose ``ConsumerDecl.env`` names this variable)."""
 
@@ -96,8 +92,7 @@ class QueueDecl:
     env: str
 
 
-@dataclass(frozen=True)
-class MediaCdnDecl:
+class MediaCdnDecl(NamedTuple):
     """The CloudFront distribution in front of the media bucket and the key pair signing its URLs.
 
     Without ``domain_env`` set (local mode), media URLs are S3 presigned GETs.
@@ -108,16 +103,14 @@ class MediaCdnDecl:
     key_secret_env: str
 
 
-@dataclass(frozen=True)
-class ValueDecl:
+class ValueDecl(NamedTuple):
     """A value the deployment hands functions, not a resource it creates (a URL, a header name)."""
 
     env: str
     purpose: str
 
 
-@dataclass(frozen=True)
-class PasswordPolicy:
+class PasswordPolicy(NamedTuple):
     min_length: int = 10
     require_lowercase: bool = False
     require_uppercase: bool = False
@@ -125,8 +118,7 @@ class PasswordPolicy:
     require_symbols: bool = False
 
 
-@dataclass(frozen=True)
-class FederatedProviderDecl:
+class FederatedProviderDecl(NamedTuple):
     """A sign-in provider federated through the user pool (docs/identity.md).
 
     ``kind="google"`` is Cognito's native Google provider; ``kind="oidc"`` is an OpenID Connect
@@ -146,13 +138,12 @@ class FederatedProviderDecl:
     issuer_path: str | None = None
 
 
-@dataclass(frozen=True)
-class UserPoolDecl:
+class UserPoolDecl(NamedTuple):
     logical_id: str
     pool_env: str
     client_env: str
     groups: tuple[str, ...]
-    password_policy: PasswordPolicy = field(default_factory=PasswordPolicy)
+    password_policy: PasswordPolicy = PasswordPolicy()
     access_token_minutes: int = 60
     id_token_minutes: int = 60
     refresh_token_days: int = 30
@@ -230,8 +221,7 @@ EXPORTS_BUCKET = BucketDecl(
 BUCKETS = (UPLOADS_BUCKET, MEDIA_BUCKET, CERTIFICATES_BUCKET, EXPORTS_BUCKET)
 
 
-@dataclass(frozen=True)
-class DeliveryStreamDecl:
+class DeliveryStreamDecl(NamedTuple):
     """A Firehose delivery stream into a bucket of its own, with the Glue table Athena reads it
     through. Functions know the stream (``env``), never the bucket: only Firehose writes there.
 
@@ -418,8 +408,7 @@ USER_POOL = UserPoolDecl(
 )
 
 
-@dataclass(frozen=True)
-class CorsPolicy:
+class CorsPolicy(NamedTuple):
     allow_origins: tuple[str, ...]
     allow_headers: tuple[str, ...]
     expose_headers: tuple[str, ...]
@@ -465,8 +454,7 @@ def declared_env_names() -> frozenset[str]:
     )
 
 
-@dataclass(frozen=True)
-class WebAppPolicy:
+class WebAppPolicy(NamedTuple):
     """The web app's response headers, one definition for the local runner and CloudFront: a
     strict Content Security Policy (scripts and styles from the app's own origin only, no inline
     code) that lets the page reach the API, the upload and media origins and the video embeds."""
