@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-from functools import cache
-from typing import Any
-
-from botocore.config import Config
-
 from coursewave.config import settings
+from coursewave.s3 import s3_client
 
 DOWNLOAD_SECONDS = 300
 
 
-@cache
-def _s3() -> Any:
-    # SigV4: boto3 would presign with SigV2 in us-east-1 (docs/GOTCHAS).
-    import boto3  # on first use (docs/performance.md)
-
-    return boto3.client("s3", config=Config(signature_version="s3v4"))
-
-
 def put_csv(key: str, body: bytes, filename: str) -> None:
-    _s3().put_object(
+    s3_client().put_object(
         Bucket=settings().require("exports_bucket"),
         Key=key,
         Body=body,
@@ -31,7 +19,7 @@ def put_csv(key: str, body: bytes, filename: str) -> None:
 
 
 def download_url(key: str) -> str:
-    return _s3().generate_presigned_url(
+    return s3_client().generate_presigned_url(
         "get_object",
         Params={"Bucket": settings().require("exports_bucket"), "Key": key},
         ExpiresIn=DOWNLOAD_SECONDS,

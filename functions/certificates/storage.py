@@ -3,22 +3,10 @@ presigned GETs. Keys are ``certificates/<certificate id>.pdf``: no name in a key
 
 from __future__ import annotations
 
-from functools import cache
-from typing import Any
-
-from botocore.config import Config
-
 from coursewave.config import settings
+from coursewave.s3 import s3_client
 
 PDF_URL_SECONDS = 300
-
-
-@cache
-def _s3() -> Any:
-    # SigV4: boto3 would otherwise presign with SigV2 in us-east-1 (GOTCHAS.md).
-    import boto3  # on first use (docs/performance.md)
-
-    return boto3.client("s3", config=Config(signature_version="s3v4"))
 
 
 def _bucket() -> str:
@@ -31,7 +19,7 @@ def pdf_key(certificate_id: str) -> str:
 
 def put_pdf(key: str, body: bytes) -> None:
     """Write (or overwrite: the same certificate renders the same bytes) a certificate PDF."""
-    _s3().put_object(
+    s3_client().put_object(
         Bucket=_bucket(),
         Key=key,
         Body=body,
@@ -41,12 +29,12 @@ def put_pdf(key: str, body: bytes) -> None:
 
 
 def delete_pdf(key: str) -> None:
-    _s3().delete_object(Bucket=_bucket(), Key=key)
+    s3_client().delete_object(Bucket=_bucket(), Key=key)
 
 
 def pdf_url(key: str, certificate_id: str) -> str:
     """A GET URL for the PDF valid ``PDF_URL_SECONDS``, downloaded as ``<id>.pdf``."""
-    return _s3().generate_presigned_url(
+    return s3_client().generate_presigned_url(
         "get_object",
         Params={
             "Bucket": _bucket(),

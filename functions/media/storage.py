@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from coursewave.clock import epoch_seconds
 from coursewave.config import settings
+from coursewave.s3 import s3_client
 
 
 class UrlSigner(Protocol):
@@ -62,15 +63,6 @@ class CloudFrontSignedUrls:
             f"https://{self.domain}/{quote(key)}",
             date_less_than=datetime.fromtimestamp(expires_at, UTC),
         )
-
-
-@cache
-def s3_client() -> Any:
-    import boto3  # on first use (docs/performance.md): a route that signs no URL never loads it
-    from botocore.config import Config
-
-    # SigV4 everywhere: boto3 would otherwise presign with SigV2 in us-east-1 (GOTCHAS.md).
-    return boto3.client("s3", config=Config(signature_version="s3v4"))
 
 
 @cache
