@@ -2,7 +2,7 @@
 names, all declared in ``coursewave.resources``.
 
 Every variable set on a function or container worker is one ``Settings`` reads (Powertools' own
-aside); every ``Settings`` field that names a declared resource is set on exactly the functions
+and the worker's own ``WorkerSettings`` aside); every ``Settings`` field that names a declared resource is set on exactly the functions
 whose ``uses`` declare that resource (a work queue's URL: also on the worker that drains it).
 """
 
@@ -18,6 +18,7 @@ from functions import registry
 from infra_cdk.app_secrets import use_name
 from tests.infra import probes
 from tests.infra.conftest import Build
+from workers.transcode.settings import WORKER_ENV
 
 SETTINGS_ENV = frozenset(field.alias for field in Settings.model_fields.values() if field.alias)
 LIBRARY_ENV = frozenset(resources.POWERTOOLS_ENV)
@@ -89,9 +90,9 @@ def test_every_variable_the_cdk_app_sets_is_one_settings_reads(each_build: Build
 
     unread = {name: sorted(env - allowed) for name, env in envs.items() if env - allowed}
     unread |= {
-        name: sorted(env - allowed - PATTERN_ENV)
+        name: sorted(env - allowed - PATTERN_ENV - WORKER_ENV)
         for name, env in workers.items()
-        if env - allowed - PATTERN_ENV
+        if env - allowed - PATTERN_ENV - WORKER_ENV
     }
     assert unread == {}, "set by the CDK app, read by no Settings field"
 

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 CHUNK_WORKERS_ENV = "TRANSCODE_CHUNK_WORKERS"
 CHUNK_THRESHOLD_ENV = "TRANSCODE_CHUNK_THRESHOLD_SECONDS"
 HEARTBEAT_ENV = "TRANSCODE_HEARTBEAT_SECONDS"
+TIMEOUT_ENV = "TRANSCODE_TIMEOUT_SECONDS"
+#: What only the worker reads (``WorkerSettings``), besides the platform's settings it shares.
+WORKER_ENV = frozenset({CHUNK_WORKERS_ENV, CHUNK_THRESHOLD_ENV, HEARTBEAT_ENV, TIMEOUT_ENV})
 
 
 class ConfigurationError(RuntimeError):
@@ -41,7 +44,7 @@ class WorkerSettings:
             table_name=env["TABLE_NAME"],
             media_bucket=env["MEDIA_BUCKET"],
             queue_url=env.get("TRANSCODE_QUEUE_URL") or None,
-            timeout_seconds=float(env.get("TRANSCODE_TIMEOUT_SECONDS") or cls.timeout_seconds),
+            timeout_seconds=float(env.get(TIMEOUT_ENV) or cls.timeout_seconds),
             chunk_threshold_seconds=_number(env, CHUNK_THRESHOLD_ENV, cls.chunk_threshold_seconds),
             chunk_workers=int(_number(env, CHUNK_WORKERS_ENV, cls.chunk_workers)),
             heartbeat_seconds=int(_number(env, HEARTBEAT_ENV, cls.heartbeat_seconds)),

@@ -62,8 +62,11 @@ class Jwks:
 
 
 class Clock:
+    """The verifier's clock, frozen a little after the tokens' ``iat`` (their issue time is
+    read from the wall clock, which may cross a second while a test runs)."""
+
     def __init__(self) -> None:
-        self.now = time.time()
+        self.now = time.time() + 30
 
     def __call__(self) -> float:
         return self.now
