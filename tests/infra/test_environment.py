@@ -2,8 +2,9 @@
 names, all declared in ``coursewave.resources``.
 
 Every variable set on a function or container worker is one ``Settings`` reads (Powertools' own
-and the worker's own ``WorkerSettings`` aside); every ``Settings`` field that names a declared resource is set on exactly the functions
-whose ``uses`` declare that resource (a work queue's URL: also on the worker that drains it).
+and the worker's own ``WorkerSettings`` aside); every ``Settings`` field that names a declared
+resource is set on exactly the functions whose ``uses`` declare that resource (a work queue's
+URL: also on the worker that drains it).
 """
 
 from __future__ import annotations
