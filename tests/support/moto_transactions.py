@@ -12,6 +12,7 @@ Only moto is patched, in the test process.
 from __future__ import annotations
 
 import copy
+import threading
 from typing import Any
 
 import moto.dynamodb.models as dynamodb_models
@@ -54,6 +55,9 @@ def _put_back(table: Table, hash_key: DynamoType, range_key: DynamoType | None, 
 
 
 _installed = False
+# The snapshot, the transaction and its rollback are one step: a concurrent transaction must not
+# write between them, or a rollback would put back an item another transaction has just written.
+_LOCK = threading.RLock()
 
 
 def install() -> None:
@@ -65,6 +69,10 @@ def install() -> None:
     original = DynamoDBBackend.transact_write_items
 
     def transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> Any:
+        with _LOCK:
+            return _run(self, transact_items)
+
+    def _run(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> Any:
         saved = []
         for entry in transact_items:
             for op in entry.values():
