@@ -23,7 +23,6 @@ test). The figures are for reporting; no test is time-boxed on them.
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import resource
@@ -171,7 +170,8 @@ def _stats(session: Session) -> dict[str, dict[str, Any]]:
     return session.call("GET", "/_local/stats")["routes"]
 
 
-def _run_locust(session: Session, workdir: Path) -> tuple[list[dict[str, str]], list[Any]]:
+def _run_locust(session: Session, workdir: Path) -> dict[str, Any]:
+    """Locust's final figures (``routes``, ``total``, ``failures``) and the learners' records."""
     plan_path, results_path = workdir / "plan.json", workdir / "results.json"
     plan_path.write_text(json.dumps(session.plan))
     command = [
@@ -193,28 +193,24 @@ def _run_locust(session: Session, workdir: Path) -> tuple[list[dict[str, str]], 
         str(STOP_TIMEOUT_SECONDS),
         "--host",
         session.platform.url,
-        "--csv",
-        str(workdir / "locust"),
         "--only-summary",
         "--loglevel",
         "WARNING",
         "--exit-code-on-error",
-        "0",  # errors are judged below, from the table, with their messages
+        "0",  # errors are judged below, with their messages
     ]
     env = {**os.environ, "LOAD_PLAN": str(plan_path), "LOAD_RESULTS": str(results_path)}
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=SECONDS + 120)
+    timeout = SECONDS + STOP_TIMEOUT_SECONDS + 120
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout)
     if done.returncode != 0 or not results_path.exists():
         raise RuntimeError(f"locust failed ({done.returncode}): {done.stderr[-2000:]}")
-    with (workdir / "locust_stats.csv").open() as stats_file:
-        rows = list(csv.DictReader(stats_file))
-    failures_path = workdir / "locust_failures.csv"
-    failures = []
-    if failures_path.exists():
-        failures = list(csv.DictReader(failures_path.read_text().splitlines()))
-    if failures:
-        detail = "; ".join(f"{f['Name']}: {f['Error']} (x{f['Occurrences']})" for f in failures)
+    results = json.loads(results_path.read_text())
+    if results["failures"]:
+        detail = "; ".join(
+            f"{f['route']}: {f['error']} (x{f['occurrences']})" for f in results["failures"]
+        )
         raise AssertionError(f"requests failed under load: {detail}")
-    return rows, json.loads(results_path.read_text())
+    return results
 
 
 def lost_writes(session: Session, records: list[dict[str, Any]]) -> list[str]:
@@ -260,16 +256,13 @@ def lost_writes(session: Session, records: list[dict[str, Any]]) -> list[str]:
 
 
 def _per_route(
-    locust_rows: list[dict[str, str]],
+    locust_routes: dict[str, dict[str, Any]],
     before: dict[str, dict[str, Any]],
     after: dict[str, dict[str, Any]],
 ) -> list[cost_model.RouteLoad]:
     """Locust's client-side figures joined with the gateway's, per route, over the run only."""
     loads = []
-    for row in locust_rows:
-        route = row["Name"]
-        if route == "Aggregated":
-            continue
+    for route, figures in sorted(locust_routes.items()):
         if route not in after:
             raise AssertionError(f"the gateway served no {route}")
         now, then = after[route], before.get(route, {})
@@ -278,11 +271,11 @@ def _per_route(
         loads.append(
             cost_model.RouteLoad(
                 route=route,
-                requests=int(row["Request Count"]),
-                requests_per_second=float(row["Requests/s"]),
-                p50_ms=float(row["50%"]),
-                p95_ms=float(row["95%"]),
-                response_bytes=float(row["Average Content Size"]),
+                requests=figures["requests"],
+                requests_per_second=figures["requests_per_second"],
+                p50_ms=figures["p50_ms"],
+                p95_ms=figures["p95_ms"],
+                response_bytes=figures["response_bytes"],
                 cpu_ms=delta["cpu_seconds"] * 1000,
                 wall_ms=delta["wall_seconds"] * 1000,
                 round_trips=delta["dynamodb_round_trips"],
@@ -308,26 +301,26 @@ def run() -> list[dict[str, object]]:
         with tempfile.TemporaryDirectory(prefix="bench-load-") as scratch:
             before = _stats(session)
             own = resource.getrusage(resource.RUSAGE_SELF)
-            locust_rows, records = _run_locust(session, Path(scratch))
+            results = _run_locust(session, Path(scratch))
             used = resource.getrusage(resource.RUSAGE_SELF)
             after = _stats(session)
-        problems = lost_writes(session, records)
+        problems = lost_writes(session, results["learners"])
     finally:
         session.platform.stop()
     if problems:
         raise AssertionError("lost or doubled writes: " + "; ".join(problems))
-    loads = _per_route(locust_rows, before, after)
-    total = next(row for row in locust_rows if row["Name"] == "Aggregated")
+    loads = _per_route(results["routes"], before, after)
+    total = results["total"]
     runner_cpu = used.ru_utime + used.ru_stime - own.ru_utime - own.ru_stime
-    runner_ms = runner_cpu / int(total["Request Count"]) * 1000
+    runner_ms = runner_cpu / total["requests"] * 1000
     return [
         *(_row(load) for load in loads),
         {
             "route": f"all ({USERS} users, {SECONDS} s, 0 errors, no lost writes)",
-            "requests": total["Request Count"],
-            "req/s": f"{float(total['Requests/s']):.1f}",
-            "p50 ms": total["50%"],
-            "p95 ms": total["95%"],
+            "requests": total["requests"],
+            "req/s": f"{total['requests_per_second']:.1f}",
+            "p50 ms": total["p50_ms"],
+            "p95 ms": total["p95_ms"],
             "cpu ms/req": f"{cost_model.mixed(loads, 'cpu_ms'):.1f}",
             "round trips": f"{cost_model.mixed(loads, 'round_trips'):.2f}",
             "RRU": f"{cost_model.mixed(loads, 'read_units'):.2f}",

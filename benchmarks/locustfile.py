@@ -8,8 +8,10 @@ catalog, open a course page, enroll, start playback, complete lessons, save the 
 read their progress. Every request is named by its API route key, so Locust's table and the
 gateway's ``/_local/stats`` join on it.
 
-What each learner saw succeed is written to ``LOAD_RESULTS`` when Locust quits: the benchmark
-checks the table against it afterwards (no lost writes, nothing done twice).
+When Locust quits (every learner stopped), ``LOAD_RESULTS`` gets what each learner saw succeed
+(the benchmark checks the table against it afterwards: no lost writes, nothing done twice) and
+Locust's final figures per route and its failures. Locust's ``--csv`` files are rewritten once a
+second while it runs and not at exit, so they can miss the last second's requests.
 """
 
 from __future__ import annotations
@@ -45,9 +47,33 @@ def _loopback_only(environment: Any, **_: Any) -> None:
         raise SystemExit(f"the load profile runs against the local runner only, not {host!r}")
 
 
+def _figures(entry: Any) -> dict[str, Any]:
+    return {
+        "requests": entry.num_requests,
+        "failures": entry.num_failures,
+        "requests_per_second": entry.total_rps,
+        "p50_ms": entry.get_response_time_percentile(0.5),
+        "p95_ms": entry.get_response_time_percentile(0.95),
+        "response_bytes": entry.avg_content_length,
+    }
+
+
 @events.quitting.add_listener
-def _write_results(**_: Any) -> None:
-    RESULTS.write_text(json.dumps(_records))
+def _write_results(environment: Any, **_: Any) -> None:
+    stats = environment.stats
+    RESULTS.write_text(
+        json.dumps(
+            {
+                "learners": _records,
+                "routes": {entry.name: _figures(entry) for entry in stats.entries.values()},
+                "total": _figures(stats.total),
+                "failures": [
+                    {"route": e.name, "error": str(e.error), "occurrences": e.occurrences}
+                    for e in stats.errors.values()
+                ],
+            }
+        )
+    )
 
 
 class Learner(HttpUser):
