@@ -35,10 +35,6 @@ SEED = 20_269
 MAX_EXAMPLES = int(os.environ.get("COURSEWAVE_FUZZ_EXAMPLES", "5"))
 PASSWORD = "Fuzz-persona-2026"
 ADMIN = "admin@demo.coursewave.dev"
-# The per-address limits of the identity routes, relaxed for this runner only (configuration:
-# coursewave.config.Settings.auth_rate_limit_ip_factor): every fuzzed request and every persona
-# comes from 127.0.0.1.
-RATE_LIMIT_IP_FACTOR = "100000"
 CODE = re.compile(r"code is (\d{6})\b")  # not a number in the name before it
 # API Gateway's JWT authorizer answers a missing or bad token itself, with this body (not our
 # envelope); the OpenAPI document says so on every route behind it.
@@ -136,7 +132,7 @@ class FuzzStack:
 
 @pytest.fixture(scope="module")
 def fuzz_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FuzzStack]:
-    env = {"AUTH_RATE_LIMIT_IP_FACTOR": RATE_LIMIT_IP_FACTOR, "COURSEWAVE_ACCESS_LOG": "0"}
+    env = {"COURSEWAVE_ACCESS_LOG": "0"}
     with local_runner(tmp_path_factory.mktemp("fuzz-runner"), env) as stack:
         admin = stack.cognito_token(ADMIN)["AccessToken"]
         yield FuzzStack(stack, admin)

@@ -30,10 +30,10 @@ from tests.e2e.test_media import (
     _when_courses_knows,
 )
 
-TTL_SECONDS = 3
+TTL_SECONDS = 6  # the player refreshes at 60 %: 2.4 s of margin for a refresh on a loaded machine
 CLIP_SECONDS = 60
 PLAYBACK_RATE = 2  # hls.js keeps 30 s buffered: at 2x it fetches a 6 s segment every 3 s
-WATCH_UNTIL_SECONDS = 40  # of the video: ~20 s of wall time, several token lifetimes
+WATCH_UNTIL_SECONDS = 46  # of the video: ~23 s of wall time, several token lifetimes
 
 
 @pytest.fixture(scope="module")
