@@ -18,6 +18,7 @@ import re
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +40,8 @@ CODE = re.compile(r"code is (\d{6})\b")  # not a number in the name before it
 # API Gateway's JWT authorizer answers a missing or bad token itself, with this body (not our
 # envelope); the OpenAPI document says so on every route behind it.
 GATEWAY_401 = {"message": "Unauthorized"}
+PERSONA_WORKERS = 8
+OPERATION_ID = re.compile(r"^test_every_route_holds_its_contract\[([A-Z]+ /[^\]]*)\]")
 
 CONFIG = SchemathesisConfig.from_dict(
     {
@@ -91,7 +94,20 @@ def _role_for(spec: RouteSpec) -> str:
 class FuzzStack:
     stack: LocalStack
     admin_token: str
-    made: list[str] = field(default_factory=list)
+    tokens: dict[str, str] = field(default_factory=dict)  # route key -> its persona's token
+
+    def token_for(self, spec: RouteSpec) -> str:
+        if spec.route_key not in self.tokens:
+            self.tokens[spec.route_key] = self.persona(_role_for(spec))
+        return self.tokens[spec.route_key]
+
+    def make_personas(self, route_keys: set[str]) -> None:
+        """The personas of these routes, made side by side: most of a persona's time is the wait
+        for its confirmation mail, which overlaps."""
+        keys = sorted(route_keys & set(SPECS))
+        with ThreadPoolExecutor(max_workers=PERSONA_WORKERS) as pool:
+            made = pool.map(lambda key: self.persona(_role_for(SPECS[key])), keys)
+            self.tokens.update(zip(keys, made, strict=True))
 
     def persona(self, role: str) -> str:
         """A fresh account holding ``role``; its access token."""
@@ -104,7 +120,7 @@ class FuzzStack:
         )
         assert answer.status_code == 201, answer.text
         code = None
-        deadline = time.monotonic() + 15
+        deadline = time.monotonic() + 60  # made side by side, the mails queue up
         while code is None and time.monotonic() < deadline:
             for mail in stack.mailbox(email):
                 found = CODE.search(mail["text"])
@@ -126,16 +142,25 @@ class FuzzStack:
                 json={"roles": ["student", role]},
             )
             assert promoted.status_code == 200, promoted.text
-        self.made.append(email)
         return token
 
 
 @pytest.fixture(scope="module")
-def fuzz_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FuzzStack]:
+def fuzz_stack(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[FuzzStack]:
     env = {"COURSEWAVE_ACCESS_LOG": "0"}
     with local_runner(tmp_path_factory.mktemp("fuzz-runner"), env) as stack:
-        admin = stack.cognito_token(ADMIN)["AccessToken"]
-        yield FuzzStack(stack, admin)
+        fuzz = FuzzStack(stack, stack.cognito_token(ADMIN)["AccessToken"])
+        fuzz.make_personas(_token_routes(request.session.items))
+        yield fuzz
+
+
+def _token_routes(items: list[pytest.Item]) -> set[str]:
+    """The route keys this session fuzzes with a token (from the test ids, e.g.
+    ``test_every_route_holds_its_contract[GET /v1/me][token]``)."""
+    found = (OPERATION_ID.search(item.name) for item in items if item.name.endswith("[token]"))
+    return {match.group(1) for match in found if match}
 
 
 def error_envelope(ctx: Any, response: Any, case: Any) -> bool | None:
@@ -162,8 +187,7 @@ def test_every_route_holds_its_contract(case: Any, caller: str, fuzz_stack: Fuzz
     spec = SPECS[f"{case.operation.method.upper()} {case.operation.path}"]
     headers: dict[str, str] = {}
     if caller == "token":
-        token = _persona_token(fuzz_stack, spec)
-        headers["Authorization"] = f"Bearer {token}"
+        headers["Authorization"] = f"Bearer {fuzz_stack.token_for(spec)}"
     with requests.Session() as session:
         case.call_and_validate(
             base_url=fuzz_stack.stack.url,
@@ -172,16 +196,6 @@ def test_every_route_holds_its_contract(case: Any, caller: str, fuzz_stack: Fuzz
             additional_checks=[error_envelope],
             timeout=30,
         )
-
-
-_TOKENS: dict[tuple[str, int], str] = {}
-
-
-def _persona_token(fuzz_stack: FuzzStack, spec: RouteSpec) -> str:
-    key = (spec.route_key, id(fuzz_stack))
-    if key not in _TOKENS:
-        _TOKENS[key] = fuzz_stack.persona(_role_for(spec))
-    return _TOKENS[key]
 
 
 @pytest.mark.parametrize("method", ["TRACE", "QUERY", "PROPFIND"])
