@@ -87,7 +87,7 @@ def _measure() -> list[dict[str, object]]:
         requested_at="2026-12-01T10:00:00Z",
         source=domain.AUTOMATIC,
     )
-    issuer = domain.Issuer("https://api.coursewave.test")
+    issuer = domain.Issuer("https://api.coursewave.test", "https://learn.coursewave.test")
 
     def sign() -> str:
         public = signing.current_key()

@@ -65,6 +65,9 @@ class Settings:
     payment_values: Mapping[str, str] = field(default_factory=dict)
     # The LRS that xAPI statements go to (context xapiLrsEndpoint, https); None: xAPI off.
     xapi_lrs_endpoint: str | None = None
+    # Where people reach the web app (context webAppUrl, https): your domain in front of it.
+    # None: the stack's own web app distribution (output WebAppUrl).
+    web_app_url: str | None = None
 
     @classmethod
     def from_context(cls, node: Node) -> Settings:
@@ -109,6 +112,7 @@ class Settings:
             log_level=_log_level(get("logLevel")),
             payment_values=_payment_values(get),
             xapi_lrs_endpoint=_https(get("xapiLrsEndpoint"), "xapiLrsEndpoint"),
+            web_app_url=_https(get("webAppUrl"), "webAppUrl"),
         )
         if settings.worker_min_capacity > settings.worker_max_capacity:
             raise SettingsError("context workerMinCapacity must not exceed workerMaxCapacity")
@@ -121,7 +125,8 @@ def client_id_key(provider: resources.FederatedProviderDecl) -> str:
 
 
 def payment_context_key(decl: resources.ValueDecl) -> str:
-    """The context key of a payments value: its env name in camelCase (WEB_APP_URL → webAppUrl)."""
+    """The context key of a payments value: its env name in camelCase (STRIPE_API_BASE →
+    stripeApiBase)."""
     first, *rest = decl.env.lower().split("_")
     return first + "".join(part.capitalize() for part in rest)
 
@@ -135,7 +140,6 @@ PAYMENT_URLS = frozenset(
         resources.STRIPE_API_BASE.env,
         resources.MOMO_BASE_URL.env,
         resources.AIRTEL_BASE_URL.env,
-        resources.WEB_APP_URL.env,
     }
 )
 

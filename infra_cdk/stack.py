@@ -148,6 +148,7 @@ class CoursewaveStack(Stack):
                 f"{resources.MAIL_FROM.env}' until one is configured (docs/deploy.md).",
             )
         functions.add_environment(PUBLIC_BASE_URL, edge.url)
+        functions.add_environment(resources.WEB_APP_URL.env, settings.web_app_url or web.url)
         functions.add_environment(CLIENT_IP_HEADER, VIEWER_ADDRESS_HEADER)
         api.add_routes(
             declarations,

@@ -118,9 +118,11 @@ def clean_reason(reason: str) -> str:
 
 @dataclass(frozen=True)
 class Issuer:
-    """The issuer Profile (``GET /v1/issuer``): its id is that URL, so it dereferences."""
+    """The issuer Profile (``GET /v1/issuer``): its id is that URL, so it dereferences. People
+    verify a certificate on the web app's page (``web_url``), which reads ``GET /v1/verify``."""
 
     base_url: str
+    web_url: str
 
     @property
     def id(self) -> str:
@@ -132,15 +134,16 @@ class Issuer:
             "id": self.id,
             "type": ["Profile"],
             "name": ISSUER_NAME,
-            "url": self.base_url,
+            "url": self.web_url,
             "description": ISSUER_DESCRIPTION,
         }
 
     def reference(self) -> dict[str, Any]:
-        return {"id": self.id, "type": ["Profile"], "name": ISSUER_NAME, "url": self.base_url}
+        return {"id": self.id, "type": ["Profile"], "name": ISSUER_NAME, "url": self.web_url}
 
     def verification_url(self, certificate_id: str) -> str:
-        return f"{self.base_url}/v1/verify/{certificate_id}"
+        """The page a person opens (the PDF's QR code, the mail, the credential's evidence)."""
+        return f"{self.web_url}/verify/{certificate_id}"
 
     def achievement_id(self, course_id: str) -> str:
         return f"{self.base_url}/v1/courses/{course_id}#achievement"

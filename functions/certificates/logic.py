@@ -42,7 +42,10 @@ Renderer = Callable[[CertificateText], bytes]
 
 
 def issuer() -> Issuer:
-    return Issuer(settings().require("public_base_url").rstrip("/"))
+    config = settings()
+    return Issuer(
+        config.require("public_base_url").rstrip("/"), config.require("web_app_url").rstrip("/")
+    )
 
 
 # -- earning and claiming ------------------------------------------------------------------------

@@ -18,6 +18,8 @@ import boto3
 import pytest
 import requests
 
+from coursewave import resources
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEMO_PASSWORD = "Demo-Password-2026"
 
@@ -74,8 +76,11 @@ def local_runner(workdir: Path, extra_env: dict[str, str] | None = None) -> Iter
         # in through the web app more than 50 times in 15 minutes, and the fuzzer makes a persona
         # per operation. The per-email limits stay; tests/integration/identity tests both.
         "AUTH_RATE_LIMIT_IP_FACTOR": "100000",
-        **(extra_env or {}),
     }
+    # The runner serves the web app on its own URL unless WEB_APP_URL names another; in-process
+    # tests of this worker may have left one in this process's environment.
+    env.pop(resources.WEB_APP_URL.env, None)
+    env.update(extra_env or {})
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "local", "--state-file", str(state_file)],

@@ -92,6 +92,11 @@ def test_completing_a_course_earns_a_certificate_anyone_can_verify(stack: LocalS
     )
 
     held = _ok(stack.api("GET", f"/v1/certificates/{certificate_id}", token=learner))
+    # The QR code, the mail and the credential's evidence open the web app's verification page
+    assert held["verification_url"] == f"{stack.url}/verify/{certificate_id}"
+    assert claims["evidence"][0]["id"] == held["verification_url"]
+    page = requests.get(held["verification_url"], timeout=10)
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
     download = requests.get(held["pdf_url"], timeout=10)
     assert download.status_code == 200 and download.content.startswith(b"%PDF-")
     text = subprocess.run(

@@ -34,6 +34,7 @@ ALARM_EMAIL = "ops@example.com"
 GOOGLE_CLIENT_ID = "1234-google.apps.googleusercontent.com"
 GITHUB_CLIENT_ID = "Iv1.github-client"
 MAIL_FROM = "Coursewave <no-reply@example.com>"
+WEB_APP_URL = "https://app.example.com"
 # Every payments value (infra_cdk.settings.payment_context_key), so the full build sets them all.
 PAYMENT_CONTEXT = {
     "stripeApiBase": "https://api.stripe.com",
@@ -41,7 +42,6 @@ PAYMENT_CONTEXT = {
     "momoTargetEnvironment": "mtnrwanda",
     "airtelBaseUrl": "https://openapi.airtel.africa",
     "airtelCountry": "UG",
-    "webAppUrl": "https://app.example.com",
     "platformCommissionBps": "1500",
     "paymentPendingExpiryMinutes": "90",
 }
@@ -162,6 +162,7 @@ def full(tmp_path_factory: pytest.TempPathFactory) -> Build:
         "workerMaxCapacity": "3",
         "logLevel": "WARNING",
         "xapiLrsEndpoint": "https://lrs.example.com/xapi",
+        "webAppUrl": WEB_APP_URL,
         **PAYMENT_CONTEXT,
     }
     return _build(context, with_probes(Declarations.from_registry(), workdir), workdir / "out")

@@ -62,7 +62,12 @@ USE_ENV: dict[str, frozenset[str]] = {
     **{decl.env: frozenset({decl.env}) for decl in resources.QUEUES},
 }
 EVERY_FUNCTION = frozenset(
-    {resources.STAGE.env, resources.PUBLIC_BASE_URL.env, resources.CLIENT_IP_HEADER.env}
+    {
+        resources.STAGE.env,
+        resources.PUBLIC_BASE_URL.env,
+        resources.WEB_APP_URL.env,
+        resources.CLIENT_IP_HEADER.env,
+    }
 )
 
 

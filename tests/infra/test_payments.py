@@ -113,5 +113,5 @@ def test_payment_context_keys_are_the_env_names_in_camel_case() -> None:
     keys = {payment_context_key(decl) for decl in resources.PAYMENT_VALUES}
 
     assert keys == set(PAYMENT_CONTEXT)
-    found = Settings.from_context(Context(webAppUrl="https://app.example.com/"))  # type: ignore[arg-type]
-    assert found.payment_values == {resources.WEB_APP_URL.env: "https://app.example.com"}
+    found = Settings.from_context(Context(stripeApiBase="https://api.stripe.com/"))  # type: ignore[arg-type]
+    assert found.payment_values == {resources.STRIPE_API_BASE.env: "https://api.stripe.com"}

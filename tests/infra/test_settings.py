@@ -44,6 +44,9 @@ def test_cli_strings_are_parsed() -> None:
     assert found.waf is False
     assert found.throttle_rate_limit == 25
     assert found.oauth_client_ids == {"GitHub": "gh"}
+    assert (
+        settings(webAppUrl="https://learn.example.com/").web_app_url == "https://learn.example.com"
+    )
 
 
 @pytest.mark.parametrize(
@@ -58,6 +61,7 @@ def test_cli_strings_are_parsed() -> None:
         ({"mediaSigningPublicKey": "no/such/file.pem"}, "mediaSigningPublicKey"),
         ({"logLevel": "chatty"}, "logLevel"),
         ({"workerMinCapacity": "5", "workerMaxCapacity": "2"}, "workerMinCapacity"),
+        ({"webAppUrl": "http://app.example.com"}, "webAppUrl"),
     ],
 )
 def test_bad_values_are_refused_naming_the_key(values: dict[str, Any], key: str) -> None:

@@ -1,14 +1,15 @@
 """The web app's hosting: a private bucket behind CloudFront with Origin Access Control, HTTPS,
 security headers with the shared CSP, the app's routes served as index.html, and /config.json
-written at deploy time with the API's URL."""
+written at deploy time with the API's URL; every function knows the app's URL."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+from coursewave import resources
 from infra_cdk.web_app import SPA_ROUTES_CODE, WEB_DIST
-from tests.infra.conftest import Build
+from tests.infra.conftest import WEB_APP_URL, Build
 
 
 def _web_distribution(build: Build) -> dict[str, Any]:
@@ -96,3 +97,23 @@ def test_the_build_and_its_config_are_deployed_with_the_api_url(default: Build) 
     assert props["DistributionPaths"] == ["/index.html", "/config.json"]
     outputs = default.json["Outputs"]
     assert "WebAppUrl" in outputs and "WebAppBucketName" in outputs
+
+
+def test_every_function_knows_the_web_app_url_the_stack_deploys(default: Build) -> None:
+    # Stripe's return pages and the certificates' verification page (the QR code) are the web
+    # app's: by default the stack's own distribution.
+    [(web_id, _)] = [
+        (logical_id, distribution)
+        for logical_id, distribution in default.resources("AWS::CloudFront::Distribution").items()
+        if distribution["Properties"]["DistributionConfig"]["Comment"] == "Coursewave web app"
+    ]
+    for decl in default.declarations.functions:
+        _, props = default.function(decl.name)
+        url = props["Environment"]["Variables"][resources.WEB_APP_URL.env]
+        assert url == {"Fn::Join": ["", ["https://", {"Fn::GetAtt": [web_id, "DomainName"]}]]}
+
+
+def test_a_web_app_url_in_context_reaches_every_function(full: Build) -> None:
+    for decl in full.declarations.functions:
+        _, props = full.function(decl.name)
+        assert props["Environment"]["Variables"][resources.WEB_APP_URL.env] == WEB_APP_URL

@@ -185,8 +185,10 @@ def in_process_platform() -> Iterator[Platform]:
             base.restore()
         out = copy.deepcopy(base.provisioned)
         # What CDK sets on every function and the local runner sets to its own URL: the base of
-        # the absolute URLs the API hands out (unsubscribe links in email, playback URLs...).
+        # the absolute URLs the API hands out (unsubscribe links in email, playback URLs...) and
+        # of the web app's pages (Stripe's return pages, certificates' verification page).
         out.env.setdefault(resources.PUBLIC_BASE_URL.env, fake_providers.API_BASE_URL)
+        out.env.setdefault(resources.WEB_APP_URL.env, fake_providers.WEB_APP_URL)
         apply_environment(out.env)
         holder: list[Platform] = []
         providers = fake_providers.start(out, lambda: holder[0].call)

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 # The API's base URL the fakes call back to (only its path matters in-process).
 API_BASE_URL = "https://api.coursewave.test"
+WEB_APP_URL = "https://app.coursewave.test"
 
 Call = Callable[..., "Response"]
 

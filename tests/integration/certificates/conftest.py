@@ -22,6 +22,7 @@ from tests.support.cloud import Caller, Platform, Response
 from tests.support.personas import Personas
 
 API_BASE_URL = "https://api.coursewave.test"
+WEB_APP_URL = "https://learn.coursewave.test"
 WORKER = "certificates-worker"
 
 
@@ -82,6 +83,7 @@ def school(
     platform: Platform, personas: Personas, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[School]:
     monkeypatch.setenv(resources.PUBLIC_BASE_URL.env, API_BASE_URL)
+    monkeypatch.setenv(resources.WEB_APP_URL.env, WEB_APP_URL)
     reset_settings()
     course = build_course(platform, personas.owner, lessons=2, title="Data Science with Python")
     for name in ("student", "other_student", "other_instructor", "admin", "banned"):

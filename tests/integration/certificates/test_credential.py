@@ -14,7 +14,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from tests.integration.certificates.conftest import API_BASE_URL, School
+from tests.integration.certificates.conftest import API_BASE_URL, WEB_APP_URL, School
 from tests.integration.courses.builders import ok
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -62,7 +62,7 @@ def test_the_credential_verifies_against_the_published_keys(
     subject = claims["credentialSubject"]
     assert subject["identifier"][0]["identityHash"] == verified["learner_name"]
     assert subject["achievement"]["name"] == "Data Science with Python"
-    assert claims["evidence"][0]["id"] == f"{API_BASE_URL}/v1/verify/{cert['id']}"
+    assert claims["evidence"][0]["id"] == f"{WEB_APP_URL}/verify/{cert['id']}"
     # a verifier needs nothing but the JWKS: the key is RSA ≥ 2048 bits, its kid its thumbprint
     (jwk,) = jwks["keys"]
     public = jwt.PyJWK(jwk).key
@@ -129,5 +129,6 @@ def test_the_issuer_profile_is_the_credentials_issuer(
     profile = ok(school.platform.call("GET", "/v1/issuer"))
     assert profile["id"] == verified["issuer"]["id"] == f"{API_BASE_URL}/v1/issuer"
     assert profile["type"] == ["Profile"]
+    assert profile["url"] == WEB_APP_URL  # the issuer's home page: the web app
     assert profile["@context"][1].startswith("https://purl.imsglobal.org/spec/ob/v3p0/context")
     assert verified["jwks_url"] == f"{API_BASE_URL}/v1/.well-known/jwks.json"

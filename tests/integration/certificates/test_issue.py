@@ -16,7 +16,7 @@ from coursewave.clock import new_id, now_iso
 from coursewave.config import settings
 from functions.assessments import public as assessments
 from functions.certificates import logic
-from tests.integration.certificates.conftest import API_BASE_URL, School, deliver
+from tests.integration.certificates.conftest import WEB_APP_URL, School, deliver
 from tests.integration.courses.builders import ok
 
 
@@ -84,7 +84,8 @@ def test_completing_a_course_issues_one_certificate_with_pdf_card_and_email(
         "title": "Data Science with Python",
         "instructor_name": page["instructor"]["name"],
     }
-    assert cert["verification_url"] == f"{API_BASE_URL}/v1/verify/{cert['id']}"
+    # the web app's page (what the QR code opens), which reads GET /v1/verify/{id}
+    assert cert["verification_url"] == f"{WEB_APP_URL}/verify/{cert['id']}"
     (issued,) = _of(school, "CertificateIssued")
     assert issued["detail"]["data"]["certificate_id"] == cert["id"]
     assert len(_of(school, "CertificateRequested")) == 1

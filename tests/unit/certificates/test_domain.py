@@ -15,7 +15,7 @@ from functions.certificates import domain
 from functions.certificates.domain import Certificate, Issuer, Standing
 from functions.certificates.signing import jwk_of
 
-ISSUER = Issuer("https://api.coursewave.test")
+ISSUER = Issuer("https://api.coursewave.test", "https://learn.coursewave.test")
 
 
 def _cert(**overrides: object) -> Certificate:

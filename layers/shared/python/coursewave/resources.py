@@ -307,9 +307,6 @@ AIRTEL_BASE_URL = ValueDecl(
     purpose="Airtel Money API base URL (https://openapiuat.airtel.africa or the live host)",
 )
 AIRTEL_COUNTRY = ValueDecl(env="AIRTEL_COUNTRY", purpose="Airtel Money X-Country (UG, RW, …)")
-WEB_APP_URL = ValueDecl(
-    env="WEB_APP_URL", purpose="the web app's base URL (Stripe's success_url / cancel_url)"
-)
 PLATFORM_COMMISSION = ValueDecl(
     env="PLATFORM_COMMISSION_BPS",
     purpose="the platform's commission on each payment, in basis points (2000 = 20 %)",
@@ -324,7 +321,6 @@ PAYMENT_VALUES = (
     MOMO_TARGET_ENVIRONMENT,
     AIRTEL_BASE_URL,
     AIRTEL_COUNTRY,
-    WEB_APP_URL,
     PLATFORM_COMMISSION,
     PAYMENT_PENDING_EXPIRY,
 )
@@ -360,6 +356,11 @@ MAIL_FROM = ValueDecl(env="MAIL_FROM", purpose="the From header of platform mail
 PUBLIC_BASE_URL = ValueDecl(
     env="PUBLIC_BASE_URL", purpose="where clients reach the API (absolute URLs it hands out)"
 )
+WEB_APP_URL = ValueDecl(
+    env="WEB_APP_URL",
+    purpose="where people reach the web app (Stripe's return pages, certificates' verification"
+    " page)",
+)
 CLIENT_IP_HEADER = ValueDecl(
     env="CLIENT_IP_HEADER",
     purpose="the header a trusted proxy sets to '<client address>:<port>' (CloudFront's)",
@@ -369,7 +370,7 @@ MAIL_CONFIGURATION_SET = ValueDecl(
     purpose="the SES configuration set platform mail is sent with (its bounce and complaint "
     "events reach the notifications domain)",
 )
-VALUES = (STAGE, MAIL_FROM, PUBLIC_BASE_URL, CLIENT_IP_HEADER, MAIL_CONFIGURATION_SET)
+VALUES = (STAGE, MAIL_FROM, PUBLIC_BASE_URL, WEB_APP_URL, CLIENT_IP_HEADER, MAIL_CONFIGURATION_SET)
 
 # Read by AWS Lambda Powertools (not by coursewave.config): set on every function and worker.
 POWERTOOLS_SERVICE = "POWERTOOLS_SERVICE_NAME"
