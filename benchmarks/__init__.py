@@ -9,6 +9,7 @@ and fewest samples, seconds in all (``--tiny``, the entry-point test), through t
 from __future__ import annotations
 
 import os
+import resource
 from typing import TypedDict
 
 #: Set to ``1`` by ``python -m benchmarks --tiny``.
@@ -26,6 +27,17 @@ class Budget(TypedDict):
 def tiny() -> bool:
     """Whether this run is the tiny smoke run (figures not worth judging, paths all taken)."""
     return os.environ.get(TINY_ENV) == "1"
+
+
+def cpu_seconds(include_self: bool = True) -> float:
+    """User + system CPU seconds so far of finished child processes (FFmpeg, ffprobe) and, with
+    ``include_self``, of this process."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used = children.ru_utime + children.ru_stime
+    if include_self:
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        used += own.ru_utime + own.ru_stime
+    return used
 
 
 def verdict(met: bool) -> str:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import heapq
 import os
-import resource
 import tempfile
 import time
 from collections.abc import Callable
@@ -27,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from benchmarks import cpu_seconds
 from local.samples import make_test_clip
 from workers.transcode.chunks import assemble, plan_chunks
 from workers.transcode.ffmpeg import thumbnail
@@ -55,18 +55,10 @@ class Cost:
     cpu: float  # user + system seconds of FFmpeg/ffprobe (children) and this process
 
 
-def _cpu() -> float:
-    used = 0.0
-    for who in (resource.RUSAGE_CHILDREN, resource.RUSAGE_SELF):
-        usage = resource.getrusage(who)
-        used += usage.ru_utime + usage.ru_stime
-    return used
-
-
 def _measured(action: Callable[[], T]) -> tuple[T, Cost]:
-    cpu, started = _cpu(), time.perf_counter()
+    cpu, started = cpu_seconds(), time.perf_counter()
     result = action()
-    return result, Cost(time.perf_counter() - started, _cpu() - cpu)
+    return result, Cost(time.perf_counter() - started, cpu_seconds() - cpu)
 
 
 def makespan(durations: list[float], workers: int) -> float:

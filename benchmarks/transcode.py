@@ -17,7 +17,6 @@ Each path runs ``ROUNDS`` times, interleaved, and the fastest run counts. Target
 
 from __future__ import annotations
 
-import resource
 import subprocess
 import tempfile
 import time
@@ -30,7 +29,7 @@ from typing import Any
 import boto3
 import requests
 
-from benchmarks import Budget, tiny, verdict
+from benchmarks import Budget, cpu_seconds, tiny, verdict
 from local.samples import make_test_clip
 from workers.transcode.ffmpeg import build_ladder_command, per_rendition_commands
 from workers.transcode.ladder import plan_ladder
@@ -63,20 +62,10 @@ class Cost:
     cpu: float  # user + system seconds of the work (FFmpeg's and, for ours, the platform's)
 
 
-def _cpu(include_self: bool) -> float:
-    """CPU seconds used so far by finished child processes (and this process)."""
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    used = children.ru_utime + children.ru_stime
-    if include_self:
-        own = resource.getrusage(resource.RUSAGE_SELF)
-        used += own.ru_utime + own.ru_stime
-    return used
-
-
 def _measured(action: Callable[[], Any]) -> Cost:
-    cpu, started = _cpu(include_self=False), time.perf_counter()
+    cpu, started = cpu_seconds(include_self=False), time.perf_counter()
     action()
-    return Cost(time.perf_counter() - started, _cpu(include_self=False) - cpu)
+    return Cost(time.perf_counter() - started, cpu_seconds(include_self=False) - cpu)
 
 
 def _run_in_empty_dir(command: list[str]) -> None:
@@ -134,9 +123,9 @@ class _LocalPlatform:
 
     def idle_cpu_rate(self, seconds: float = IDLE_SAMPLE_SECONDS) -> float:
         """CPU seconds per second the runner burns doing nothing (its pollers, moto)."""
-        cpu, started = _cpu(include_self=True), time.perf_counter()
+        cpu, started = cpu_seconds(include_self=True), time.perf_counter()
         time.sleep(seconds)
-        return (_cpu(include_self=True) - cpu) / (time.perf_counter() - started)
+        return (cpu_seconds(include_self=True) - cpu) / (time.perf_counter() - started)
 
     def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         response = self.api.request(method, self.platform.url + path, json=body, timeout=30)
@@ -157,7 +146,7 @@ class _LocalPlatform:
                 "size_bytes": len(data),
             },
         )
-        cpu, started = _cpu(include_self=True), time.perf_counter()
+        cpu, started = cpu_seconds(include_self=True), time.perf_counter()
         requests.post(
             ticket["upload"]["url"],
             data=ticket["upload"]["fields"],
@@ -167,7 +156,7 @@ class _LocalPlatform:
         while True:
             media = self._call("GET", f"/v1/media/{ticket['media_id']}")
             if media["status"] == "ready":
-                return Cost(time.perf_counter() - started, _cpu(include_self=True) - cpu)
+                return Cost(time.perf_counter() - started, cpu_seconds(include_self=True) - cpu)
             if media["status"] == "failed":
                 raise RuntimeError(f"the benchmark upload failed: {media['error']}")
             # Each poll is a request through the gateway: polling fast during the encode would

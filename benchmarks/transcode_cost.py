@@ -17,12 +17,11 @@ CPU seconds hardly move with other load on the machine, wall time does: the wall
 from __future__ import annotations
 
 import os
-import resource
 import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import Budget, cost_model, verdict
+from benchmarks import Budget, cost_model, cpu_seconds, verdict
 from local.samples import make_test_clip
 from workers.transcode.pipeline import transcode
 
@@ -34,19 +33,11 @@ GOAL_RATIO = 0.10
 TASK_VCPU = 2
 
 
-def _cpu() -> float:
-    used = 0.0
-    for who in (resource.RUSAGE_CHILDREN, resource.RUSAGE_SELF):
-        usage = resource.getrusage(who)
-        used += usage.ru_utime + usage.ru_stime
-    return used
-
-
 def measure(clip: Path, out_dir: Path) -> tuple[float, float, cost_model.Renditions]:
     """(CPU seconds, wall seconds, outputs by resolution class) of the worker's whole pipeline."""
-    cpu, started = _cpu(), time.perf_counter()
+    cpu, started = cpu_seconds(), time.perf_counter()
     result = transcode(clip, out_dir)
-    wall, cpu = time.perf_counter() - started, _cpu() - cpu
+    wall, cpu = time.perf_counter() - started, cpu_seconds() - cpu
     classes = [cost_model.resolution_class(min(r.width, r.height)) for r in result.renditions]
     if "uhd" in classes:
         raise AssertionError("a UHD rendition: the model prices SD and HD outputs only")

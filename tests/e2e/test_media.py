@@ -107,6 +107,25 @@ def _when_courses_knows(call: Any) -> requests.Response:
         time.sleep(0.2)
 
 
+def _video_lesson(
+    stack: LocalStack, token: str, course_id: str, media_id: str, title: str
+) -> dict[str, Any]:
+    """A new section of the course holding one lesson that plays the uploaded video."""
+    section = _ok(
+        stack.api("POST", f"/v1/courses/{course_id}/sections", token, json={"title": "One"}), 201
+    )
+    lesson = {
+        "section_id": section["id"],
+        "title": title,
+        "type": "video",
+        "video": {"source": "upload", "media_id": media_id},
+    }
+    created = _when_courses_knows(
+        lambda: stack.api("POST", f"/v1/courses/{course_id}/lessons", token, json=lesson)
+    )
+    return dict(_ok(created, 201))
+
+
 def test_an_uploaded_video_plays_as_signed_hls(stack: LocalStack, clip: bytes) -> None:
     # Given an instructor's new course and a video uploaded straight to S3
     instructor = _token(stack, INSTRUCTOR)
@@ -120,26 +139,7 @@ def test_an_uploaded_video_plays_as_signed_hls(stack: LocalStack, clip: bytes) -
     assert 2.9 <= media["duration_seconds"] <= 3.1
 
     # ...and it is a lesson of the published course a student enrolled in
-    sections = _ok(
-        stack.api("POST", f"/v1/courses/{course_id}/sections", instructor, json={"title": "One"}),
-        201,
-    )
-    lesson = _ok(
-        _when_courses_knows(
-            lambda: stack.api(
-                "POST",
-                f"/v1/courses/{course_id}/lessons",
-                instructor,
-                json={
-                    "section_id": sections["id"],
-                    "title": "Three-point lighting",
-                    "type": "video",
-                    "video": {"source": "upload", "media_id": ticket["media_id"]},
-                },
-            )
-        ),
-        201,
-    )
+    lesson = _video_lesson(stack, instructor, course_id, ticket["media_id"], "Three-point lighting")
     assert lesson["duration_seconds"] == 3
     _ok(stack.api("POST", f"/v1/courses/{course_id}/publish", instructor))
     student = _token(stack, STUDENT)

@@ -22,8 +22,8 @@ from tests.e2e.test_media import (
     _ok,
     _token,
     _upload,
+    _video_lesson,
     _wait_for,
-    _when_courses_knows,
 )
 
 
@@ -60,26 +60,7 @@ def test_a_long_lecture_is_chunked_and_plays(chunking_stack: LocalStack, lecture
     assert any(key.endswith("/audio/index.m3u8") for key in keys)
 
     # ...and it is a lesson of the published course a student enrolled in
-    sections = _ok(
-        stack.api("POST", f"/v1/courses/{course_id}/sections", instructor, json={"title": "One"}),
-        201,
-    )
-    lesson = _ok(
-        _when_courses_knows(
-            lambda: stack.api(
-                "POST",
-                f"/v1/courses/{course_id}/lessons",
-                instructor,
-                json={
-                    "section_id": sections["id"],
-                    "title": "The whole lecture",
-                    "type": "video",
-                    "video": {"source": "upload", "media_id": ticket["media_id"]},
-                },
-            )
-        ),
-        201,
-    )
+    lesson = _video_lesson(stack, instructor, course_id, ticket["media_id"], "The whole lecture")
     _ok(stack.api("POST", f"/v1/courses/{course_id}/publish", instructor))
     student = _token(stack, STUDENT)
     _ok(stack.api("POST", f"/v1/courses/{course_id}/enroll", student), 201)

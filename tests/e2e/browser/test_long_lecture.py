@@ -26,8 +26,8 @@ from tests.e2e.test_media import (
     _ok,
     _token,
     _upload,
+    _video_lesson,
     _wait_for,
-    _when_courses_knows,
 )
 
 TTL_SECONDS = 6  # the player refreshes at 60 %: 2.4 s of margin for a refresh on a loaded machine
@@ -75,26 +75,7 @@ def lecture(short_lived_stack: LocalStack, tmp_path_factory: pytest.TempPathFact
     course_id = _new_course(stack, instructor)
     ticket = _upload(stack, instructor, course_id, clip)
     _wait_for(stack, instructor, ticket["media_id"], "ready")
-    section = _ok(
-        stack.api("POST", f"/v1/courses/{course_id}/sections", instructor, json={"title": "One"}),
-        201,
-    )
-    lesson = _ok(
-        _when_courses_knows(
-            lambda: stack.api(
-                "POST",
-                f"/v1/courses/{course_id}/lessons",
-                instructor,
-                json={
-                    "section_id": section["id"],
-                    "title": "The whole lecture",
-                    "type": "video",
-                    "video": {"source": "upload", "media_id": ticket["media_id"]},
-                },
-            )
-        ),
-        201,
-    )
+    lesson = _video_lesson(stack, instructor, course_id, ticket["media_id"], "The whole lecture")
     _ok(stack.api("POST", f"/v1/courses/{course_id}/publish", instructor))
     _ok(stack.api("POST", f"/v1/courses/{course_id}/enroll", _token(stack, STUDENT)), 201)
     return Lecture(course_id=course_id, lesson_id=lesson["id"])

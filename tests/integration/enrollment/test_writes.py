@@ -76,12 +76,18 @@ def _enrollment_item(platform: Platform, learner: Caller, course: BuiltCourse) -
     return _items(platform)[(f"USER#{learner.user_id}", f"ENROLLMENT#{course.id}")]
 
 
+def _enrolled(platform: Platform, personas: Personas, lessons: int) -> BuiltCourse:
+    """A new course of ``lessons`` lessons the student is enrolled in."""
+    course = build_course(platform, personas.instructor, lessons=lessons)
+    enroll(platform, course.id, personas.student)
+    return course
+
+
 def test_a_position_save_writes_one_small_item_outside_every_index(
     platform: Platform, personas: Personas, clock: Clock
 ) -> None:
-    course = build_course(platform, personas.instructor, lessons=2)
+    course = _enrolled(platform, personas, lessons=2)
     learner = personas.student
-    enroll(platform, course.id, learner)
     lesson = course.lesson_ids[0]
     _save(platform, learner, course, lesson, 0)  # the first save: no watch time yet
     clock.advance(20)
@@ -141,9 +147,8 @@ def test_the_dashboard_order_moves_at_most_once_per_refresh_interval(
 def test_a_replayed_completion_writes_only_the_resume_point(
     platform: Platform, personas: Personas, clock: Clock
 ) -> None:
-    course = build_course(platform, personas.instructor, lessons=3)
+    course = _enrolled(platform, personas, lessons=3)
     learner = personas.student
-    enroll(platform, course.id, learner)
     a, b, _ = course.lesson_ids
     _complete(platform, learner, course, a)
     clock.advance(5)
@@ -169,9 +174,8 @@ def test_a_replayed_completion_writes_only_the_resume_point(
 def test_two_saves_at_once_count_watch_time_once(
     platform: Platform, personas: Personas, clock: Clock
 ) -> None:
-    course = build_course(platform, personas.instructor, lessons=1)
+    course = _enrolled(platform, personas, lessons=1)
     learner = personas.student
-    enroll(platform, course.id, learner)
     lesson = course.lesson_ids[0]
     _save(platform, learner, course, lesson, 0)
     clock.advance(30)
@@ -200,9 +204,8 @@ def test_two_saves_at_once_count_watch_time_once(
 def test_a_completion_after_a_save_keeps_the_position_and_moves_the_lesson(
     platform: Platform, personas: Personas, clock: Clock
 ) -> None:
-    course = build_course(platform, personas.instructor, lessons=2)
+    course = _enrolled(platform, personas, lessons=2)
     learner = personas.student
-    enroll(platform, course.id, learner)
     a, b = course.lesson_ids
     _save(platform, learner, course, a, 120)
     clock.advance(5)
