@@ -127,6 +127,7 @@ def measure(platform: Any) -> list[dict[str, Any]]:
         ),
         expect=201,
     )
+    video_lesson(platform, row, course, owner)
     row(
         "publish (owner)",
         BUDGET,
@@ -137,6 +138,38 @@ def measure(platform: Any) -> list[dict[str, Any]]:
     for report in ("overview", "courses", "payments"):
         row(f"admin statistics: {report}", BUDGET, get(f"/v1/admin/stats/{report}", admin))
     return rows
+
+
+def video_lesson(platform: Any, row: Callable[..., None], course: Any, owner: Any) -> None:
+    """Adding a lesson that plays an uploaded video, and pointing a lesson at one: the media's
+    state is read in the course's BatchGet."""
+    from coursewave.clock import new_id
+    from tests.integration.courses.builders import course_media
+
+    media_id = new_id("med")
+    course_media(platform, course.id, owner.user_id, media_id, "ready", duration_seconds=42.0)
+    platform.drain()
+    video = {"source": "upload", "media_id": media_id}
+    lessons = f"/v1/courses/{course.id}/lessons"
+    created: list[Any] = []
+
+    def add() -> Any:
+        body = {"section_id": course.section_ids[0], "title": "On video", "type": "video"}
+        response = platform.call("POST", lessons, caller=owner, json_body={**body, "video": video})
+        created.append(response.json())
+        return response
+
+    row("add a video lesson (owner; an uploaded video)", BUDGET, add, expect=201)
+    row(
+        "point a lesson at an uploaded video (owner)",
+        BUDGET,
+        lambda: platform.call(
+            "PATCH",
+            f"{lessons}/{created[0]['id']}",
+            caller=owner,
+            json_body={"title": "On video, again", "video": video},
+        ),
+    )
 
 
 def community(
