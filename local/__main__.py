@@ -44,7 +44,10 @@ def main() -> int:
     if args.state_file:
         platform.write_state(args.state_file)
     banner(platform)
-    stop.wait()
+    # A timed wait: Python runs signal handlers in the main thread only, between bytecodes; a
+    # wait with no timeout can miss a SIGTERM the kernel hands to one of the server threads.
+    while not stop.wait(timeout=0.5):
+        pass
     print("\nstopping…", flush=True)
     platform.stop()
     return 0

@@ -9,6 +9,7 @@ import os
 import shutil
 import socket
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
@@ -42,6 +43,9 @@ REQUIRED_TOOLS = ("ffmpeg", "ffprobe")
 #: so how many parts of a long video are encoded at once.
 WORKER_POOL_ENV = "COURSEWAVE_WORKER_POOL"
 DEFAULT_WORKER_POOL = 2
+# How long stopping waits for the pollers, all together (they are daemon threads: one still busy
+# with a handler is left to the process exit).
+POLLERS_STOP_SECONDS = 10.0
 
 
 def _deliver_over_http(method: str, url: str, headers: dict[str, str], body: bytes) -> int:
@@ -283,8 +287,9 @@ class LocalPlatform:
         if self.server is not None:
             self.server.shutdown()
             self.server.server_close()
+        deadline = time.monotonic() + POLLERS_STOP_SECONDS  # for all of them, not each
         for poller in self.pollers:
-            poller.join(timeout=5)
+            poller.join(timeout=max(0.0, deadline - time.monotonic()))
         if self.providers is not None:
             self.providers.stop()
         if self.lrs is not None:

@@ -64,9 +64,15 @@ class Coupon:
     used: int = 0  # reserved + confirmed
     confirmed: int = 0
 
+    @property
+    def exhausted(self) -> bool:
+        """Every redemption is reserved or confirmed (as last read; the checkout's conditional
+        write is what enforces ``max_redemptions``)."""
+        return self.max_redemptions is not None and self.used >= self.max_redemptions
+
     def refusal(self, course_id: str, currency: str, moment: str) -> str | None:
         """Why this coupon cannot be used for the course in the currency now (None: it can).
-        ``max_redemptions`` is enforced by the checkout's conditional write, not here."""
+        Being used up is not a refusal of the request's input but a conflict (``exhausted``)."""
         if not self.active:
             return "this coupon is no longer active"
         if self.expires_at is not None and self.expires_at <= moment:
@@ -75,8 +81,6 @@ class Coupon:
             return "this coupon is for another course"
         if self.amount_off is not None and self.amount_off.currency != currency:
             return f"this coupon takes {self.amount_off.currency} off, not {currency}"
-        if self.max_redemptions is not None and self.used >= self.max_redemptions:
-            return "this coupon has been used up"
         return None
 
     def apply(self, price: Amount) -> Amount:

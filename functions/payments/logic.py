@@ -149,6 +149,8 @@ def checkout(
         refusal = coupon.refusal(course.id, list_price.currency, moment)
         if refusal:
             raise ValidationFailed.for_field("coupon_code", refusal)
+        if coupon.exhausted:  # seen used up: what losing the race for the last one answers
+            raise _coupon_exhausted()
         amount = coupon.apply(list_price)
     adapter = None
     if amount.amount > 0:
@@ -237,10 +239,14 @@ def _pending_deadline(payment: Payment) -> int:
     return int(created.timestamp()) + minutes * 60
 
 
+def _coupon_exhausted() -> Conflict:
+    return Conflict("This coupon has no redemption left.", code="COUPON_EXHAUSTED")
+
+
 def _lost_race(user_id: str, idempotency_key: str, fingerprint: str) -> CheckoutResult:
     found = repository.get_idempotency(user_id, idempotency_key)
     if found is None:
-        raise Conflict("This coupon has no redemption left.", code="COUPON_EXHAUSTED")
+        raise _coupon_exhausted()
     replayed = _replay(found, fingerprint)
     if replayed is not None:
         return replayed

@@ -116,6 +116,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
         yield running
 
 
+# First: pytest-xdist's own hook turns the xdist_group marks into the groups it schedules.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """One xdist group per e2e module: a module's tests run in order on one worker (they share
     its module-scoped runners and what they create), while modules spread over both workers.

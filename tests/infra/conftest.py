@@ -173,6 +173,8 @@ def each_build(request: pytest.FixtureRequest) -> Iterator[Build]:
     yield request.getfixturevalue(request.param)
 
 
+# First: pytest-xdist's own hook turns the xdist_group marks into the groups it schedules.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Keep every infra test on one xdist worker, so each build is synthesized once."""
     here = Path(__file__).parent

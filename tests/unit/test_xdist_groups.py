@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from types import ModuleType
 
 import pytest
+
+from tests.e2e import conftest as e2e_conftest
+from tests.infra import conftest as infra_conftest
 
 MODULE = """
 import os
@@ -21,11 +25,14 @@ import pytest
 def test_case(case):
     print("RAN", "{name}", case, os.environ["PYTEST_XDIST_WORKER"])
 """
-# As tests/e2e/conftest.py does: a group per module, added at collection.
+# As tests/e2e/conftest.py does: a group per module, added at collection, before pytest-xdist's
+# hook reads the marks (here the conftest loads before pytest-xdist's worker plugin registers, so
+# without tryfirst its hook would run first and see no mark).
 CONFTEST = """
 import pytest
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     for item in items:
         if item.path.name.startswith("test_added"):
@@ -55,3 +62,9 @@ def test_each_group_runs_on_one_worker(pytester: pytest.Pytester) -> None:
     assert set(workers) == {"declared", "added_a", "added_b", "added_c"}, result.stdout.str()
     assert all(len(ran_on) == 1 for ran_on in workers.values()), dict(workers)
     assert set().union(*workers.values()) == {"gw0", "gw1"}  # and the groups spread
+
+
+@pytest.mark.parametrize("conftest", [e2e_conftest, infra_conftest], ids=["e2e", "infra"])
+def test_the_suites_groups_are_marked_before_xdist_reads_them(conftest: ModuleType) -> None:
+    hook = conftest.pytest_collection_modifyitems
+    assert getattr(hook, "pytest_impl", {}).get("tryfirst"), conftest.__name__

@@ -80,6 +80,25 @@ def test_five_concurrent_checkouts_for_the_last_coupon_redemption_reserve_it_onc
     assert coupon["items"][0]["reserved"] == 1 and coupon["items"][0]["redemptions"] == 0
 
 
+def test_a_coupon_seen_used_up_answers_as_losing_the_race_for_it(shop: Shop) -> None:
+    made = shop.platform.call(
+        "POST",
+        "/v1/admin/coupons",
+        caller=shop.personas.admin,
+        json_body={"code": "ONCE", "percent_off": 50, "max_redemptions": 1},
+    )
+    assert made.status == 201, made.json()
+    assert shop.checkout(shop.platform.user("student"), coupon_code="ONCE").status == 201
+    latecomer = shop.platform.user("student")
+    before = table_snapshot()
+
+    late = shop.checkout(latecomer, coupon_code="ONCE")
+
+    assert late.status == 409 and late.error_code == "COUPON_EXHAUSTED", late.body
+    assert table_snapshot() == before
+    assert len(_payments(shop)) == 1
+
+
 def test_a_callback_that_never_arrives_is_settled_by_the_reconcile_job(shop: Shop) -> None:
     student = shop.personas.student
     payment_id = shop.checkout(student, "mtn_momo").json()["payment_id"]

@@ -41,8 +41,15 @@ def test_coupon_refusals() -> None:
     assert _coupon(percent_off=10, expires_at="2026-11-01T00:00:00Z").refusal("c", "USD", moment)
     assert _coupon(percent_off=10, course_id="other").refusal("c", "USD", moment)
     assert _coupon(amount_off=Amount(1, "EUR")).refusal("c", "USD", moment)
-    assert _coupon(percent_off=10, max_redemptions=1, used=1).refusal("c", "USD", moment)
     assert _coupon(percent_off=10, course_id="c").refusal("c", "USD", moment) is None
+
+
+def test_a_used_up_coupon_is_exhausted_not_refused() -> None:
+    # 409 COUPON_EXHAUSTED (a conflict, as losing the race for the last redemption), not a 422
+    used_up = _coupon(percent_off=10, max_redemptions=1, used=1)
+    assert used_up.exhausted and used_up.refusal("c", "USD", "2026-11-20T00:00:00Z") is None
+    assert not _coupon(percent_off=10, max_redemptions=2, used=1).exhausted
+    assert not _coupon(percent_off=10, used=1000).exhausted  # no limit
 
 
 def test_fingerprint_is_order_independent() -> None:
