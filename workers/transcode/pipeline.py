@@ -73,6 +73,7 @@ class TranscodeResult:
     thumbnail: str
     source: SourceInfo
     audio_rendition: str | None = None  # the sound's own rendition (chunked ladders)
+    streamed: tuple[str, ...] = ()  # of ``files``, those handed to ``on_segment`` already
 
 
 def transcode(
@@ -88,9 +89,10 @@ def transcode(
     ``timeout_seconds`` is the budget for the whole job (probe, encode, measuring, thumbnail).
     ``on_progress`` receives increasing percentages, ending with 100 once ``out_dir`` is in
     place. ``source``: the probe's answer when the caller already has it. ``on_segment`` is
-    called once per finished segment (its path, still inside the work directory, and its path
-    relative to ``out_dir``) before ``transcode`` returns, mostly while FFmpeg still runs; an
-    error it raises fails the transcode. Raises
+    called while FFmpeg still runs, once per segment it has finished (its path, inside the work
+    directory, and its path relative to ``out_dir``); each variant's last segment is not
+    handed on (it is complete only at the end). ``TranscodeResult.streamed`` lists what was.
+    An error ``on_segment`` raises fails the transcode. Raises
     ``TranscodeError`` subclasses (see ``errors``); ``FileExistsError`` when ``out_dir``
     already holds files.
     """
@@ -165,6 +167,7 @@ def _transcode_into(
         master_playlist=MASTER_PLAYLIST,
         thumbnail=THUMBNAIL,
         source=source,
+        streamed=tuple(seen.handed) if on_segment is not None else (),
     )
 
 

@@ -6,6 +6,8 @@ complete once FFmpeg has exited. A ``SegmentWatcher`` looks at the variant direc
 ``interval_seconds`` while the encode runs and calls ``on_segment(path, relative)`` once per
 completed segment, in order within a variant: the worker uploads it then (instead of all at the
 end) and the pipeline probes each variant's first segment for the master playlist meanwhile.
+Each variant's last segment is left to the caller, with the playlists: it is complete only when
+FFmpeg exits, and uploading those few files side by side then beats handing them on one by one.
 
 Nothing handed on is published by itself: the playlists that reference the segments are written
 after the encode, and the media item points at them only once the workflow records success.
@@ -36,9 +38,9 @@ def segment_index(name: str) -> int | None:
 class SegmentWatcher:
     """Hands on each variant's completed segments while an encode writes into ``root``.
 
-    Use as a context manager around the encode and call ``finish()`` once it exited cleanly:
-    the segments still unannounced (each variant's last) are handed on then, on the caller's
-    thread. Leaving the block without ``finish()`` (the encode failed) just stops the thread.
+    Use as a context manager around the encode and call ``finish()`` once it exited cleanly
+    (it raises the callback's error, if any). ``handed`` lists what was handed on; the rest of
+    the output (each variant's last segment among it) is the caller's to publish.
     """
 
     def __init__(
@@ -67,11 +69,10 @@ class SegmentWatcher:
         self._stop()
 
     def finish(self) -> None:
-        """The encode is over: hand on what is left, or raise the callback's error."""
+        """The encode is over: stop watching; raise the callback's error if it failed."""
         self._stop()
         if self._error is not None:
             raise self._error
-        self._scan(final=True)
 
     def _stop(self) -> None:
         self._stopping.set()
@@ -81,29 +82,29 @@ class SegmentWatcher:
     def _watch(self) -> None:
         while not self._stopping.wait(self.interval_seconds):
             try:
-                self._scan(final=False)
+                self._scan()
             except Exception as error:  # raised again by finish(), on the encode's thread
                 self._error = error
                 return
 
-    def _scan(self, *, final: bool) -> None:
+    def _scan(self) -> None:
         for variant in self.variants:
-            for path in self._completed(self.root / variant, final):
+            for path in self._completed(self.root / variant):
                 relative = f"{variant}/{path.name}"
                 if relative in self._seen:
                     continue
-                if not final and self._stopping.is_set():
+                if self._stopping.is_set():
                     return
                 self.on_segment(path, relative)
                 self._seen.add(relative)
                 self.handed.append(relative)
 
     @staticmethod
-    def _completed(directory: Path, final: bool) -> list[Path]:
+    def _completed(directory: Path) -> list[Path]:
         """The directory's segments in order, less the one FFmpeg may still be writing."""
         try:
             names = [(segment_index(p.name), p) for p in directory.iterdir()]
         except FileNotFoundError:
             return []  # FFmpeg has not created the variant's directory yet
         segments = [path for _, path in sorted((i, p) for i, p in names if i is not None)]
-        return segments if final else segments[:-1]
+        return segments[:-1]

@@ -165,22 +165,19 @@ class Worker:
                 if info.duration_seconds > self.settings.chunk_threshold_seconds:
                     return self._plan_chunks(task, source, info, work, published)
                 prefix = output_prefix(task.media_id, uuid.uuid4().hex)
-                uploaded: set[str] = set()
-
-                def upload_segment(path: Path, relative: str) -> None:
-                    self.buckets.put(path, prefix + relative, published)
-                    uploaded.add(relative)
-
                 result = transcode(
                     source,
                     work / "out",
                     on_progress=lambda percent: self._progress(task, alive, percent),
                     timeout_seconds=self.settings.timeout_seconds,
                     source=info,
-                    on_segment=upload_segment,
+                    on_segment=lambda path, relative: self.buckets.put(
+                        path, prefix + relative, published
+                    ),
                 )
             alive.check()
-            rest = tuple(f for f in result.files if f not in uploaded)
+            streamed = set(result.streamed)
+            rest = tuple(f for f in result.files if f not in streamed)
             self.buckets.publish(work / "out", prefix, rest, published)
         return success_output(result, prefix)
 
