@@ -127,6 +127,6 @@ def test_the_transcode_benchmark_polls_rarely_during_the_encode_and_fast_at_its_
     assert transcode.poll_pause(0, 3.0) == transcode.SLOW_POLL_SECONDS  # nothing known yet
     assert transcode.poll_pause(10, 5.0) == transcode.MAX_POLL_SECONDS  # 35 s left: wait 5
     assert transcode.poll_pause(70, 35.0) == 2.5  # 5 s left until the last 5 %: half of it
-    assert transcode.poll_pause(79, 39.9) == transcode.FAST_POLL_SECONDS  # never below fast
+    assert transcode.poll_pause(79, 3.0) == transcode.FAST_POLL_SECONDS  # never below fast
     assert transcode.poll_pause(transcode.FAST_POLL_FROM_PERCENT, 40.0) == 0.05
     assert transcode.poll_pause(90, 41.0) == transcode.FAST_POLL_SECONDS
