@@ -25,6 +25,11 @@ Handler = Callable[[dict[str, Any], Any], Any]
 # An idle poller backs off from 50 ms to 1 s: quick hand-offs while work flows, little CPU when
 # nothing happens (idle polling of moto was most of the local runner's overhead).
 MIN_IDLE_PAUSE, MAX_IDLE_PAUSE = 0.05, 1.0
+#: Long polling for the queues a workflow waits on (the work queue, the EventBridge bridge):
+#: moto's ReceiveMessage then waits on the queue's condition variable and returns as soon as a
+#: message is sent, so a hand-off takes milliseconds instead of up to ``MAX_IDLE_PAUSE``. One
+#: second keeps ``stop()`` prompt; moto re-checks the queue once a second while it waits.
+HAND_OFF_WAIT_SECONDS = 1
 Log = Callable[[str], None]
 
 
@@ -35,6 +40,8 @@ class Poller(threading.Thread):
         self.log = log
         self.stopping = threading.Event()
         self.idle = threading.Event()
+        #: Whether ``poll_once`` itself waits for work (long polling): no pause in between.
+        self.waits_for_work = False
 
     def run(self) -> None:
         pause = MIN_IDLE_PAUSE
@@ -49,8 +56,9 @@ class Poller(threading.Thread):
                 pause = MIN_IDLE_PAUSE
             else:
                 self.idle.set()
-                self.stopping.wait(pause)
-                pause = min(pause * 2, MAX_IDLE_PAUSE)
+                if not self.waits_for_work:
+                    self.stopping.wait(pause)
+                    pause = min(pause * 2, MAX_IDLE_PAUSE)
 
     def poll_once(self) -> bool:
         raise NotImplementedError
@@ -60,7 +68,12 @@ class Poller(threading.Thread):
 
 
 class SqsPoller(Poller):
-    """An SQS event-source mapping with ``ReportBatchItemFailures``."""
+    """An SQS event-source mapping with ``ReportBatchItemFailures``.
+
+    ``wait_seconds`` > 0: long polling (``WaitTimeSeconds``), as Lambda's mappings and the
+    container workers poll in AWS; 0 (the default): one look per ``poll_once``, so a test can
+    drain queues synchronously.
+    """
 
     def __init__(
         self,
@@ -71,9 +84,12 @@ class SqsPoller(Poller):
         batch_size: int = 10,
         function_name: str | None = None,
         target: str | None = None,
+        wait_seconds: int = 0,
     ) -> None:
         super().__init__(name, log)
         self.queue_url = queue_url
+        self.wait_seconds = wait_seconds
+        self.waits_for_work = wait_seconds > 0
         # What it feeds, as the CDK app wires it ("function <name>", "container worker <module>").
         self.target = target or f"function {name}"
         self.handler = handler
@@ -88,7 +104,7 @@ class SqsPoller(Poller):
         messages = self.sqs.receive_message(
             QueueUrl=self.queue_url,
             MaxNumberOfMessages=self.batch_size,
-            WaitTimeSeconds=0,
+            WaitTimeSeconds=self.wait_seconds,
             AttributeNames=["All"],
             MessageAttributeNames=["All"],
         ).get("Messages", [])
@@ -200,10 +216,14 @@ class StateMachineTarget(SqsPoller):
     Standard workflows). The digest is needed because moto gives every S3 event the same id.
     """
 
-    def __init__(self, name: str, queue_url: str, state_machine_arn: str, log: Log) -> None:
+    def __init__(
+        self, name: str, queue_url: str, state_machine_arn: str, log: Log, wait_seconds: int = 0
+    ) -> None:
         self.sfn = boto3.client("stepfunctions")
         self.state_machine_arn = state_machine_arn
-        super().__init__(name, queue_url, self._start, log, batch_size=10)
+        super().__init__(
+            name, queue_url, self._start, log, batch_size=10, wait_seconds=wait_seconds
+        )
 
     def _start(self, event: dict[str, Any], _context: Any) -> dict[str, Any]:
         failures = []

@@ -28,6 +28,7 @@ from local.fakes import FakeProviders
 from local.gateway import Gateway, serve
 from local.mailbox import Mailbox
 from local.pollers import (
+    HAND_OFF_WAIT_SECONDS,
     Poller,
     ScheduledPoller,
     SqsPoller,
@@ -78,6 +79,44 @@ def check_tools() -> None:
         )
 
 
+def cache_asl_parse_trees() -> None:
+    """Parse each state machine definition once, not at every execution.
+
+    moto's Step Functions runs ``AmazonStateLanguageParser.parse`` (ANTLR, pure Python) on the
+    definition at every StartExecution: 0.3 to 1 s for the transcode workflow before its first
+    state runs, a delay AWS does not have. The syntax tree depends on the text alone and is
+    only read afterwards, so it is kept per definition; the evaluation components (which hold
+    an execution's state) are still built fresh from it each time. Idempotent.
+    """
+    from antlr4 import CommonTokenStream, InputStream
+    from moto.stepfunctions.parser.asl.antlr.runtime.ASLLexer import ASLLexer
+    from moto.stepfunctions.parser.asl.antlr.runtime.ASLParser import ASLParser
+    from moto.stepfunctions.parser.asl.parse import asl_parser
+    from moto.stepfunctions.parser.asl.parse.preprocessor import Preprocessor
+
+    parser_class = asl_parser.AmazonStateLanguageParser
+    if getattr(parser_class.parse, "caches_trees", False):
+        return
+
+    @functools.lru_cache(maxsize=64)
+    def tree_of(definition: str) -> object:
+        listener = asl_parser.SyntaxErrorListener()
+        parser = ASLParser(CommonTokenStream(ASLLexer(InputStream(definition))))
+        parser.removeErrorListeners()
+        parser.addErrorListener(listener)
+        tree = parser.state_machine()
+        if listener.errors:
+            raise asl_parser.ASLParserException(errors=listener.errors)  # not cached
+        return tree
+
+    def parse(definition: str) -> tuple[object, object]:
+        tree = tree_of(definition)
+        return Preprocessor().visit(tree), tree
+
+    parse.caches_trees = True  # type: ignore[attr-defined]
+    parser_class.parse = staticmethod(parse)  # type: ignore[method-assign,assignment]
+
+
 def build_pollers(out: Provisioned, log: Callable[[str], None]) -> list[Poller]:
     """What stands in for AWS's event-source mappings, container workers and the EventBridge →
     Step Functions target, from the registry and what was provisioned (not started yet)."""
@@ -92,6 +131,7 @@ def build_pollers(out: Provisioned, log: Callable[[str], None]) -> list[Poller]:
                 batch_size=1,
                 function_name=f"coursewave-{worker.name}",
                 target=f"container worker {worker.module}",
+                wait_seconds=HAND_OFF_WAIT_SECONDS,  # the workflow waits on this hand-off
             )
             for index in range(worker_pool_size())
         )
@@ -119,7 +159,15 @@ def build_pollers(out: Provisioned, log: Callable[[str], None]) -> list[Poller]:
             )
         )
     for name, queue_url in out.state_machine_queues.items():
-        pollers.append(StateMachineTarget(f"sfn-{name}", queue_url, out.state_machines[name], log))
+        pollers.append(
+            StateMachineTarget(
+                f"sfn-{name}",
+                queue_url,
+                out.state_machines[name],
+                log,
+                wait_seconds=HAND_OFF_WAIT_SECONDS,
+            )
+        )
     for schedule in registry.SCHEDULES:
         pollers.append(
             ScheduledPoller(
@@ -186,6 +234,7 @@ class LocalPlatform:
         self.port = listener.getsockname()[1]
         self.cloud = MotoCloud()
         self.cloud.start()
+        cache_asl_parse_trees()
         self.log(f"moto server on {self.cloud.endpoint} (Step Functions execution on)")
         self.provisioned = provision(self.cloud.endpoint)
         # Absolute URLs the API hands out (e.g. playback URLs) point at this gateway.

@@ -121,3 +121,12 @@ def test_a_benchmark_whose_budgets_break_fails_and_records_nothing(
     assert entry.run_one("fake") == 1
     assert not out.exists()
     assert entry.read_budgets(out) == []
+
+
+def test_the_transcode_benchmark_polls_rarely_during_the_encode_and_fast_at_its_end() -> None:
+    assert transcode.poll_pause(0, 3.0) == transcode.SLOW_POLL_SECONDS  # nothing known yet
+    assert transcode.poll_pause(10, 5.0) == transcode.MAX_POLL_SECONDS  # 35 s left: wait 5
+    assert transcode.poll_pause(70, 35.0) == 2.5  # 5 s left until the last 5 %: half of it
+    assert transcode.poll_pause(79, 3.0) == transcode.FAST_POLL_SECONDS  # never below fast
+    assert transcode.poll_pause(transcode.FAST_POLL_FROM_PERCENT, 40.0) == 0.05
+    assert transcode.poll_pause(90, 41.0) == transcode.FAST_POLL_SECONDS

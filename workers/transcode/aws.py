@@ -146,21 +146,24 @@ class Buckets:
     def publish(
         self, root: Path, prefix: str, files: tuple[str, ...], published: list[str]
     ) -> None:
-        """Upload ``files`` (relative to ``root``) under ``prefix``; every key is appended to
-        ``published`` before its upload starts, so a failed run can delete what it wrote."""
-
-        def put(relative: str) -> None:
-            key = prefix + relative
-            published.append(key)
-            self.client.upload_file(
-                str(root / relative),
-                self.media_bucket,
-                key,
-                ExtraArgs={"ContentType": content_type(relative), "CacheControl": CACHE_CONTROL},
-            )
-
+        """Upload ``files`` (relative to ``root``) under ``prefix``, the playlists last (once
+        what they reference is there); every key is appended to ``published`` before its upload
+        starts, so a failed run can delete what it wrote."""
+        playlists = tuple(f for f in files if PurePosixPath(f).suffix == ".m3u8")
+        media = tuple(f for f in files if f not in playlists)
         with ThreadPoolExecutor(max_workers=UPLOAD_THREADS) as pool:
-            list(pool.map(put, files))
+            for batch in (media, playlists):
+                list(pool.map(lambda f: self.put(root / f, prefix + f, published), batch))
+
+    def put(self, path: Path, key: str, published: list[str]) -> None:
+        """Upload one file of a run to the media bucket (``key`` noted in ``published`` first)."""
+        published.append(key)
+        self.client.upload_file(
+            str(path),
+            self.media_bucket,
+            key,
+            ExtraArgs={"ContentType": content_type(key), "CacheControl": CACHE_CONTROL},
+        )
 
     def delete_prefix(self, prefix: str) -> int:
         """Delete every object under ``prefix`` of the media bucket; how many there were."""

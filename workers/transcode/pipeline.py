@@ -4,6 +4,10 @@ Long sources can instead be encoded in chunks (``chunks``): ``encode_chunk`` and
 ``encode_audio`` are the parts the worker runs as separate tasks, and ``transcode_chunked`` runs
 the same parts side by side in one place (tests, the benchmark).
 
+While the ladder encodes, each variant's finished segments are handed to ``on_segment`` (the
+worker uploads them then, see ``segments``) and each variant's first segment is probed for the
+master playlist, so neither waits for the end of the encode.
+
 All work happens in a hidden ``.{name}.*.partial`` directory next to ``out_dir`` (same
 filesystem), renamed to ``out_dir`` only when everything succeeded. On any failure, timeout or
 interruption the partial directory is deleted, so a caller never finds half a ladder to publish.
@@ -43,11 +47,13 @@ from workers.transcode.ladder import LadderPlan, plan_ladder
 from workers.transcode.master import (
     MASTER_PLAYLIST,
     MeasuredRendition,
+    StreamFacts,
     audio_codec_of,
     probe_segment,
     write_master,
 )
 from workers.transcode.probe import SourceInfo, probe
+from workers.transcode.segments import SegmentCallback, SegmentWatcher, segment_index
 
 THUMBNAIL = "thumbnail.jpg"
 THUMBNAIL_AT = 0.10  # fraction of the duration: past fade-ins and title cards
@@ -67,6 +73,7 @@ class TranscodeResult:
     thumbnail: str
     source: SourceInfo
     audio_rendition: str | None = None  # the sound's own rendition (chunked ladders)
+    streamed: tuple[str, ...] = ()  # of ``files``, those handed to ``on_segment`` already
 
 
 def transcode(
@@ -75,12 +82,17 @@ def transcode(
     on_progress: ProgressCallback | None = None,
     timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
     source: SourceInfo | None = None,
+    on_segment: SegmentCallback | None = None,
 ) -> TranscodeResult:
     """Transcode ``src_path`` to an HLS ladder in ``out_dir`` (which must be absent or empty).
 
     ``timeout_seconds`` is the budget for the whole job (probe, encode, measuring, thumbnail).
     ``on_progress`` receives increasing percentages, ending with 100 once ``out_dir`` is in
-    place. ``source``: the probe's answer when the caller already has it. Raises
+    place. ``source``: the probe's answer when the caller already has it. ``on_segment`` is
+    called while FFmpeg still runs, once per segment it has finished (its path, inside the work
+    directory, and its path relative to ``out_dir``); each variant's last segment is not
+    handed on (it is complete only at the end). ``TranscodeResult.streamed`` lists what was.
+    An error ``on_segment`` raises fails the transcode. Raises
     ``TranscodeError`` subclasses (see ``errors``); ``FileExistsError`` when ``out_dir``
     already holds files.
     """
@@ -91,7 +103,7 @@ def transcode(
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".partial", dir=out_dir.parent))
     try:
-        result = _transcode_into(src, work, deadline, progress, source)
+        result = _transcode_into(src, work, deadline, progress, source, on_segment)
         _publish(work, out_dir)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
@@ -106,14 +118,24 @@ def _transcode_into(
     deadline: float,
     progress: ProgressThrottle,
     source: SourceInfo | None,
+    on_segment: SegmentCallback | None,
 ) -> TranscodeResult:
     def remaining() -> float:
         return deadline - time.monotonic()
 
     source = source or probe(src, timeout_seconds=remaining())
     plan = plan_ladder(source)
+    names = [r.name for r in plan.renditions]
+    first_segments: dict[Path, StreamFacts] = {}
+
+    def finished(path: Path, relative: str) -> None:
+        if on_segment is not None:
+            on_segment(path, relative)
+        if segment_index(path.name) == 0:  # what the master playlist reports of the variant
+            first_segments[path] = probe_segment(path, timeout_seconds=remaining())
+
     # The thumbnail (a seek and one decoded frame) runs beside the encode instead of after it.
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    with ThreadPoolExecutor(max_workers=1) as pool, SegmentWatcher(work, names, finished) as seen:
         thumb = pool.submit(
             thumbnail,
             src,
@@ -128,11 +150,14 @@ def _transcode_into(
             timeout_seconds=remaining(),
             on_progress=lambda percent: progress.update(percent * ENCODE_SHARE // 100),
         )
+        seen.finish()
         thumb.result()
     renditions = write_master(
         work,
-        [r.name for r in plan.renditions],
-        prober=lambda segment: probe_segment(segment, timeout_seconds=remaining()),
+        names,
+        prober=lambda segment: (
+            first_segments.get(segment) or probe_segment(segment, timeout_seconds=remaining())
+        ),
     )
     _check_complete(source, renditions)
     return TranscodeResult(
@@ -142,6 +167,7 @@ def _transcode_into(
         master_playlist=MASTER_PLAYLIST,
         thumbnail=THUMBNAIL,
         source=source,
+        streamed=tuple(seen.handed) if on_segment is not None else (),
     )
 
 

@@ -7,7 +7,8 @@ for the token. For each task the worker
    alive (a redelivered or superseded message is acknowledged and dropped);
 2. downloads the upload to a scratch directory and runs ``pipeline.transcode``, writing
    ``progress_percent`` to the media item as it goes and heartbeating the task meanwhile;
-3. uploads the ladder to the media bucket under a fresh prefix ``media/<media_id>/<run id>/``,
+3. uploads the ladder to the media bucket under a fresh prefix ``media/<media_id>/<run id>/``
+   (each segment as soon as FFmpeg finished it, the rest and then the playlists at the end),
    and only then answers ``SendTaskSuccess`` with what the workflow records.
 
 A source longer than ``chunk_threshold_seconds`` is instead planned into chunks (step 2 becomes
@@ -163,16 +164,21 @@ class Worker:
                     return self._part(task, source, info, work, alive, published)
                 if info.duration_seconds > self.settings.chunk_threshold_seconds:
                     return self._plan_chunks(task, source, info, work, published)
+                prefix = output_prefix(task.media_id, uuid.uuid4().hex)
                 result = transcode(
                     source,
                     work / "out",
                     on_progress=lambda percent: self._progress(task, alive, percent),
                     timeout_seconds=self.settings.timeout_seconds,
                     source=info,
+                    on_segment=lambda path, relative: self.buckets.put(
+                        path, prefix + relative, published
+                    ),
                 )
             alive.check()
-            prefix = output_prefix(task.media_id, uuid.uuid4().hex)
-            self.buckets.publish(work / "out", prefix, result.files, published)
+            streamed = set(result.streamed)
+            rest = tuple(f for f in result.files if f not in streamed)
+            self.buckets.publish(work / "out", prefix, rest, published)
         return success_output(result, prefix)
 
     def _plan_chunks(

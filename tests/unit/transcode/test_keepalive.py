@@ -221,7 +221,9 @@ def test_a_run_the_heartbeat_finds_abandoned_stops_publishes_nothing_and_is_dele
     )
     steps: list[int] = []
 
-    def encode(source: Path, out: Path, on_progress: Any, timeout_seconds: float) -> Any:
+    def encode(
+        source: Path, out: Path, on_progress: Any, timeout_seconds: float, on_segment: Any
+    ) -> Any:
         for percent in range(0, 100, 5):  # a long encode, reporting progress
             steps.append(percent)
             on_progress(percent)
