@@ -73,7 +73,9 @@ def test_five_concurrent_checkouts_for_the_last_coupon_redemption_reserve_it_onc
 
     winners = [a for a in answers if a.status == 201]
     assert len(winners) == 1, [(a.status, a.body) for a in answers]
-    assert {a.error_code for a in answers if a.status != 201} == {"COUPON_EXHAUSTED"}
+    assert {a.error_code for a in answers if a.status != 201} == {"COUPON_EXHAUSTED"}, [
+        (a.status, a.body) for a in answers
+    ]
     assert winners[0].json()["amount"] == {"amount": 1000, "currency": "USD"}
     assert len(_payments(shop)) == 1
     coupon = shop.platform.call("GET", "/v1/admin/coupons", caller=shop.personas.admin).json()
