@@ -66,6 +66,16 @@ class Shop:
             headers={"Idempotency-Key": key or self.key()},
         )
 
+    def coupon(self, code: str, **terms: Any) -> None:
+        """An admin's new coupon ``code`` with ``terms`` (percent_off, max_redemptions…)."""
+        made = self.platform.call(
+            "POST",
+            "/v1/admin/coupons",
+            caller=self.personas.admin,
+            json_body={"code": code, **terms},
+        )
+        assert made.status == 201, made.json()
+
     def paid(self, caller: Caller, provider: str = "stripe", **extra: Any) -> str:
         """Check out and pay (the fake notifies); the events are drained. The payment id."""
         started = self.checkout(caller, provider, **extra)

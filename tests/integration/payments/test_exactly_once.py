@@ -59,13 +59,7 @@ def test_twenty_concurrent_checkouts_with_one_key_make_one_payment(shop: Shop) -
 def test_five_concurrent_checkouts_for_the_last_coupon_redemption_reserve_it_once(
     shop: Shop,
 ) -> None:
-    made = shop.platform.call(
-        "POST",
-        "/v1/admin/coupons",
-        caller=shop.personas.admin,
-        json_body={"code": "LAST1", "percent_off": 50, "max_redemptions": 1},
-    )
-    assert made.status == 201, made.json()
+    shop.coupon("LAST1", percent_off=50, max_redemptions=1)
     buyers = [shop.platform.user("student") for _ in range(5)]
 
     with ThreadPoolExecutor(max_workers=5) as pool:
@@ -83,13 +77,7 @@ def test_five_concurrent_checkouts_for_the_last_coupon_redemption_reserve_it_onc
 
 
 def test_a_coupon_seen_used_up_answers_as_losing_the_race_for_it(shop: Shop) -> None:
-    made = shop.platform.call(
-        "POST",
-        "/v1/admin/coupons",
-        caller=shop.personas.admin,
-        json_body={"code": "ONCE", "percent_off": 50, "max_redemptions": 1},
-    )
-    assert made.status == 201, made.json()
+    shop.coupon("ONCE", percent_off=50, max_redemptions=1)
     assert shop.checkout(shop.platform.user("student"), coupon_code="ONCE").status == 201
     latecomer = shop.platform.user("student")
     before = table_snapshot()
