@@ -22,7 +22,8 @@ os.environ.update(
 
 import moto  # noqa: E402,F401  - patches botocore before any client exists
 
-from tests.support import botocore_data, moto_transactions  # noqa: E402
+from local import moto_transactions  # noqa: E402
+from tests.support import botocore_data  # noqa: E402
 
 botocore_data.share_loader()
 moto_transactions.install()

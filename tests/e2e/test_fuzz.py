@@ -1,11 +1,13 @@
 """Schemathesis on every declared route, against the generated OpenAPI document (docs/openapi.json),
 over HTTP on a local runner of its own.
 
-Each operation runs twice: with a valid access token of a role that may call it (a throwaway
-persona made for that operation alone: the fuzzer calls ``DELETE /v1/me``, logs out, bans and
-demotes) and without a token. Checks: the ones issue 9 names (no 5xx; status codes, content
-types, headers and bodies as documented), invalid input rejected, and ours: every 4xx that our
-code answers carries the API.md error envelope. Every failure found is fixed in the code.
+Each operation runs twice: with a valid access token of a role that may call it and without a
+token. The operations of a role share its persona until one leaves the token unusable (the fuzzer
+calls ``DELETE /v1/me`` and logs out): before each operation the persona must still be itself
+(``GET /v1/me``: 200, its role kept), or a fresh one is made. Checks: the ones issue 9 names (no
+5xx; status codes, content types, headers and bodies as documented), invalid input rejected, and
+ours: every 4xx that our code answers carries the API.md error envelope. Every failure found is
+fixed in the code.
 
 Bounded and deterministic: a fixed seed, derandomized generation, a few examples per operation
 (``COURSEWAVE_FUZZ_EXAMPLES`` raises it for a longer local run).
@@ -40,7 +42,6 @@ CODE = re.compile(r"code is (\d{6})\b")  # not a number in the name before it
 # API Gateway's JWT authorizer answers a missing or bad token itself, with this body (not our
 # envelope); the OpenAPI document says so on every route behind it.
 GATEWAY_401 = {"message": "Unauthorized"}
-PERSONA_WORKERS = 8
 OPERATION_ID = re.compile(r"^test_every_route_holds_its_contract\[([A-Z]+ /[^\]]*)\]")
 
 CONFIG = SchemathesisConfig.from_dict(
@@ -94,20 +95,25 @@ def _role_for(spec: RouteSpec) -> str:
 class FuzzStack:
     stack: LocalStack
     admin_token: str
-    tokens: dict[str, str] = field(default_factory=dict)  # route key -> its persona's token
+    tokens: dict[str, str] = field(default_factory=dict)  # role -> its current persona's token
 
     def token_for(self, spec: RouteSpec) -> str:
-        if spec.route_key not in self.tokens:
-            self.tokens[spec.route_key] = self.persona(_role_for(spec))
-        return self.tokens[spec.route_key]
+        role = _role_for(spec)
+        if role not in self.tokens or not self.usable(self.tokens[role], role):
+            self.tokens[role] = self.persona(role)
+        return self.tokens[role]
+
+    def usable(self, token: str, role: str) -> bool:
+        """The persona still exists, may sign in with this token and holds ``role``."""
+        me = self.stack.api("GET", "/v1/me", token)
+        return me.status_code == 200 and role in me.json()["roles"]
 
     def make_personas(self, route_keys: set[str]) -> None:
-        """The personas of these routes, made side by side: most of a persona's time is the wait
-        for its confirmation mail, which overlaps."""
-        keys = sorted(route_keys & set(SPECS))
-        with ThreadPoolExecutor(max_workers=PERSONA_WORKERS) as pool:
-            made = pool.map(lambda key: self.persona(_role_for(SPECS[key])), keys)
-            self.tokens.update(zip(keys, made, strict=True))
+        """One persona for each role these routes need, made side by side: most of a persona's
+        time is the wait for its confirmation mail, which overlaps."""
+        roles = sorted({_role_for(SPECS[key]) for key in route_keys & set(SPECS)})
+        with ThreadPoolExecutor(max_workers=len(roles) or 1) as pool:
+            self.tokens.update(zip(roles, pool.map(self.persona, roles), strict=True))
 
     def persona(self, role: str) -> str:
         """A fresh account holding ``role``; its access token."""
@@ -120,7 +126,7 @@ class FuzzStack:
         )
         assert answer.status_code == 201, answer.text
         code = None
-        deadline = time.monotonic() + 60  # made side by side, the mails queue up
+        deadline = time.monotonic() + 60
         while code is None and time.monotonic() < deadline:
             for mail in stack.mailbox(email):
                 found = CODE.search(mail["text"])
@@ -219,3 +225,16 @@ def test_the_github_adapter_answers_an_unknown_token_as_github_would(
 
     assert answer.status_code == 401, answer.text
     assert answer.json()["error"]["code"] == "UNAUTHENTICATED"
+
+
+def test_an_operation_that_deletes_its_persona_leaves_the_next_one_a_fresh_persona(
+    fuzz_stack: FuzzStack,
+) -> None:
+    spec = SPECS["DELETE /v1/me"]
+    deleted = fuzz_stack.token_for(spec)
+    assert fuzz_stack.stack.api("DELETE", "/v1/me", deleted).status_code == 202
+
+    fresh = fuzz_stack.token_for(spec)
+
+    assert fresh != deleted and not fuzz_stack.usable(deleted, _role_for(spec))
+    assert fuzz_stack.stack.api("GET", "/v1/me", fresh).status_code == 200

@@ -91,7 +91,9 @@ def test_the_upload_form_reports_upload_and_transcode_progress(
         },
     ).json()
     stack.api("POST", f"/v1/courses/{course['id']}/sections", token, json={"title": "One"})
-    clip = make_test_clip(tmp_path / "clip.mp4", seconds=2, width=320, height=180)
+    # Long enough that the page's once-a-second poll sees it processing: a tiny clip is ready
+    # within a second of its upload now that segments are published during the encode.
+    clip = make_test_clip(tmp_path / "clip.mp4", seconds=16, width=1280, height=720)
     instructor = person()
     instructor.log_in(INSTRUCTOR)
     page = instructor.open(f"/teach/courses/{course['id']}")

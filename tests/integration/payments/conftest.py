@@ -4,8 +4,9 @@ callbacks straight into the gateway."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
@@ -35,11 +36,11 @@ class Shop:
     personas: Personas
     providers: FakeProviders
     course: BuiltCourse
-    _keys: int = 0
+    _keys: Iterator[int] = field(default_factory=itertools.count)
 
     def key(self) -> str:
-        self._keys += 1
-        return f"key-{self._keys}"
+        """A fresh Idempotency-Key, also when buyers check out from several threads at once."""
+        return f"key-{next(self._keys)}"
 
     def checkout(
         self,

@@ -6,7 +6,8 @@ copied ~2,000 items, most of the integration suite's DynamoDB time. Here the tab
 the items the transaction names are, before it runs, and a cancelled transaction puts exactly
 those back (or removes the ones it created). The outcome is the same: a cancelled transaction
 leaves the table as it was, and ``local/moto_streams.py`` drops its stream records.
-Only moto is patched, in the test process.
+Only moto is patched, in the local runner and the test process (``local.cloud.provision``, and
+``tests/conftest.py`` before any test): nothing changes in AWS.
 """
 
 from __future__ import annotations
