@@ -135,8 +135,10 @@ def test_a_learner_who_forgot_their_password_resets_it_with_the_mailed_code(
 
     # When they ask for a reset code and set a new password with it
     page.get_by_role("link", name="Forgot your password?").click()
-    page.get_by_label("Email").fill(email)
-    page.get_by_role("button", name="Send a reset code").click()
+    # (in the form: until the screen has rendered, "Email" is still the login form's field)
+    forgot = page.get_by_role("form", name="Forgot your password")
+    forgot.get_by_label("Email").fill(email)
+    forgot.get_by_role("button", name="Send a reset code").click()
     page.get_by_role("heading", name="Choose a new password").wait_for()
     page.get_by_label("Reset code").fill(confirmation_code(stack, email, RESET_SUBJECT))
     page.get_by_label("New password", exact=True).fill("Brand-New-Password-42")
