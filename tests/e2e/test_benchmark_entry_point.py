@@ -21,6 +21,7 @@ JUDGED = {
     "transcode": 2,  # upload-to-ready ≤ 1.10x by hand; ≥ 1.2x faster than per rendition
     "load": 1,  # Lambda duration + DynamoDB ≤ $1.00 per 1M
     "transcode_cost": 2,  # ≤ 1/10 of MediaConvert, 720p and 1080p
+    "long_lecture": 2,  # chunked CPU ≤ 1.15x one process; 8 workers ≤ 0.25x the clip
 }
 VERDICT = re.compile(r"\s(met|NOT MET)\s*$")
 TABLE_RULE = re.compile(r"^-+(  -+)*\s*$", re.MULTILINE)
