@@ -21,7 +21,7 @@ from moto.server import ThreadedMotoServer
 from coursewave import resources
 from coursewave.config import reset_settings
 from functions import registry
-from local import moto_cognito, moto_dynamodb, moto_server, moto_streams, moto_transactions
+from local import moto_cognito, moto_dynamodb, moto_streams, moto_transactions
 
 REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"
@@ -88,7 +88,6 @@ class MotoCloud:
     """Owns the moto server thread. Port 0 (the default) binds any free port."""
 
     def __init__(self, port: int = 0) -> None:
-        moto_server.install()
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
         self.port = port
 

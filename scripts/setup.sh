@@ -75,6 +75,7 @@ if [ -n "$apt_pid" ]; then
   status=0; wait "$apt_pid" || status=$?
   apt_pid=""
   [ "$status" -eq 0 ] || { cat "$apt_log"; echo "Installing ${missing[*]} failed"; exit 1; }
+  rm -f "$apt_log"
 fi
 step "FFmpeg: $(ffmpeg -version | head -n 1)"
 step "Chromium: $(chromium --version 2>/dev/null || echo 'installed')"
